@@ -1,0 +1,395 @@
+//! Grading one submission: every lab of the course, each compiled against
+//! the dependency cache, run through its driver on public and hidden cases,
+//! judged and scored into a [`Report`].
+
+use std::path::{Path, PathBuf};
+
+use lab_protocol::Reply;
+use sha2::{Digest, Sha256};
+
+use crate::build_cache::{self, DepsCache};
+use crate::cases::{self, Case, CaseRng, PublicCases};
+use crate::compile::{self, CompileFailure};
+use crate::course::{Course, LabManifest, Visibility};
+use crate::grading::{self, Expected};
+use crate::labs::{self, LabModule};
+use crate::outcome::Outcome;
+use crate::report::{round_score, CaseReport, LabReport, LabStatus, Report, REPORT_VERSION};
+use crate::runner::{self, CaseRun};
+use crate::submission;
+use crate::toolchain::Toolchain;
+
+/// What the grader says about isolation in this build (the full sandbox is
+/// a separate layer; see DESIGN.md item 4).
+pub const ISOLATION: &str = "basic: scratch copy, cleared environment, rlimits, wall-clock kill of the process group; no namespace sandbox";
+
+/// What to grade and how.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The submission folder.
+    pub submission: PathBuf,
+    /// Only these labs (all when empty).
+    pub labs: Vec<String>,
+    /// Seed of hidden cases (a fresh one when `None`).
+    pub hidden_seed: Option<u64>,
+}
+
+/// A failure that stops grading as a whole (never a student's mistake).
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    /// `--lab` named a lab the course does not have.
+    #[error("unknown lab `{0}` (the course has: {1})")]
+    UnknownLab(String, String),
+    /// A lab in the course has no module in the registry.
+    #[error("lab `{0}` is in course.toml but the grader has no module for it")]
+    Unregistered(String),
+    /// The submission folder does not exist.
+    #[error("submission folder {} does not exist", .0.display())]
+    NoSubmission(PathBuf),
+}
+
+/// Everything grading needs that does not change between labs.
+pub struct Grader<'a> {
+    /// The course.
+    pub course: &'a Course,
+    /// The compiler.
+    pub toolchain: &'a Toolchain,
+    /// Where progress lines go (stderr in the CLI).
+    pub progress: &'a mut dyn FnMut(&str),
+}
+
+impl Grader<'_> {
+    /// Grade a submission.
+    pub fn check(&mut self, options: &CheckOptions) -> Result<Report, CheckError> {
+        if !options.submission.is_dir() {
+            return Err(CheckError::NoSubmission(options.submission.clone()));
+        }
+        for id in &options.labs {
+            if self.course.lab(id).is_none() {
+                let known: Vec<&str> = self.course.labs.iter().map(|l| l.id.as_str()).collect();
+                return Err(CheckError::UnknownLab(id.clone(), known.join(", ")));
+            }
+        }
+        let hidden_seed = options.hidden_seed.unwrap_or_else(cases::random_seed);
+        let mut reports = Vec::new();
+        let mut ran_hidden = false;
+        for lab in &self.course.labs {
+            if !options.labs.is_empty() && !options.labs.contains(&lab.id) {
+                continue;
+            }
+            let module = labs::module(&lab.id).ok_or_else(|| CheckError::Unregistered(lab.id.clone()))?;
+            let report = self.grade_lab(lab, module, &options.submission, hidden_seed);
+            ran_hidden |= report.groups.iter().any(|g| g.graded && grading::runs_hidden(g.visibility));
+            reports.push(report);
+        }
+        let score = reports.iter().map(|l| l.score).sum();
+        let max_score = reports.iter().map(|l| l.max_score).sum();
+        Ok(Report {
+            version: REPORT_VERSION,
+            grader_version: env!("CARGO_PKG_VERSION").to_owned(),
+            rustc: self.toolchain.version.clone(),
+            course: self.course.manifest.title.clone(),
+            submission: options.submission.display().to_string(),
+            hidden_seed: ran_hidden.then_some(hidden_seed),
+            isolation: ISOLATION.to_owned(),
+            score: round_score(score),
+            max_score: round_score(max_score),
+            labs: reports,
+        })
+    }
+
+    fn grade_lab(&mut self, lab: &LabManifest, module: &dyn LabModule, submission: &Path, seed: u64) -> LabReport {
+        let mut report = empty_lab_report(lab);
+        if !submission::attempts(submission, &lab.id) {
+            report.status = LabStatus::NotSubmitted;
+            report.message = Some(format!("no sources under labs/{}/src", lab.id));
+            report.max_score = 0.0;
+            return report;
+        }
+        (self.progress)(&format!("[{}] preparing", lab.id));
+        let deps = match build_cache::ensure(self.course, lab, self.toolchain, self.progress) {
+            Ok(deps) => deps,
+            Err(err) => return grader_failure(report, &format!("{err}")),
+        };
+        let public = self.public_cases(lab);
+        let reference_available = self.course.reference_dir(lab).join("src/lib.rs").is_file();
+        let hidden = if reference_available { hidden_cases(self.course, lab, module, seed) } else { Ok(Vec::new()) };
+        let hidden = match hidden {
+            Ok(hidden) => hidden,
+            Err(err) => return grader_failure(report, &err),
+        };
+        let scratch = match tempfile::Builder::new().prefix("grader-").tempdir() {
+            Ok(dir) => dir,
+            Err(err) => return grader_failure(report, &format!("no scratch folder: {err}")),
+        };
+        (self.progress)(&format!("[{}] compiling", lab.id));
+        let (student, reference) = std::thread::scope(|scope| {
+            let reference = scope.spawn(|| {
+                if hidden.is_empty() {
+                    return Ok(None);
+                }
+                reference_driver(self.course, lab, self.toolchain, &deps).map(Some)
+            });
+            let student = build_student(self.course, lab, self.toolchain, &deps, submission, scratch.path());
+            (student, reference.join().unwrap_or_else(|_| Err("the reference build panicked".into())))
+        });
+        let driver = match student {
+            Ok(driver) => driver,
+            Err(failure) => return compile_failed(report, lab, &public, &hidden, &failure),
+        };
+        let total_cases = public.as_ref().map_or(0, Vec::len) + hidden.len();
+        (self.progress)(&format!("[{}] running {total_cases} cases", lab.id));
+        let limits_of = |case: &Case| lab.limits_for(lab.group(&case.group).expect("declared"));
+        let mut cases: Vec<CaseReport> = Vec::new();
+        match &public {
+            Ok(stored) => {
+                let inputs: Vec<Case> = stored.iter().map(|s| s.0.clone()).collect();
+                let log = runner::run_cases(&driver, scratch.path(), &inputs, &limits_of);
+                for ((case, expected), run) in stored.iter().zip(&log.runs) {
+                    let points = case_points(lab, &case.group, stored.iter().map(|s| &s.0), &hidden);
+                    cases.push(grading::judge(module, lab, case, expected, run, points));
+                }
+                let output = log.output.trim();
+                report.student_output = (!output.is_empty()).then(|| output.to_owned());
+            }
+            Err(why) => report.message = Some(why.clone()),
+        }
+        if !hidden.is_empty() {
+            let expected = match &reference {
+                Ok(Some(reference)) => expected_from_reference(reference, scratch.path(), &hidden, &limits_of),
+                Ok(None) => vec![Err("no reference driver".to_owned()); hidden.len()],
+                Err(why) => vec![Err(format!("the reference did not build: {why}")); hidden.len()],
+            };
+            let log = runner::run_cases(&driver, scratch.path(), &hidden, &limits_of);
+            let public_inputs: Vec<&Case> = public.as_ref().map(|p| p.iter().map(|s| &s.0).collect()).unwrap_or_default();
+            for ((case, expected), run) in hidden.iter().zip(&expected).zip(&log.runs) {
+                let points = case_points(lab, &case.group, public_inputs.iter().copied(), &hidden);
+                cases.push(grading::judge(module, lab, case, expected, run, points));
+            }
+        }
+        finish_lab(report, lab, cases, reference_available, public.is_ok())
+    }
+
+    fn public_cases(&self, lab: &LabManifest) -> Result<Vec<(Case, Expected)>, String> {
+        let path = self.course.public_cases_path(lab);
+        let stored = PublicCases::load(&path).map_err(|err| format!("{err}: run `grader bless` to write the public cases"))?;
+        stored
+            .cases
+            .into_iter()
+            .map(|s| match lab.group(&s.case.group) {
+                Some(g) if g.visibility == Visibility::Visible => Ok((s.case, Ok(s.expected))),
+                _ => Err(format!("{}: case `{}` is not in a visible group of lab.toml; run `grader bless`", path.display(), s.case.id)),
+            })
+            .collect()
+    }
+}
+
+fn empty_lab_report(lab: &LabManifest) -> LabReport {
+    LabReport {
+        id: lab.id.clone(),
+        title: lab.title.clone(),
+        lessons: lab.lessons.clone(),
+        status: LabStatus::Graded,
+        score: 0.0,
+        max_score: lab.max_score(),
+        public_seed: lab.public_seed,
+        message: None,
+        groups: Vec::new(),
+        cases: Vec::new(),
+        student_output: None,
+    }
+}
+
+fn grader_failure(mut report: LabReport, message: &str) -> LabReport {
+    report.status = LabStatus::GraderError;
+    report.message = Some(message.to_owned());
+    report
+}
+
+/// Equal share of a group's points for each of its cases.
+fn case_points<'c>(lab: &LabManifest, group: &str, public: impl Iterator<Item = &'c Case>, hidden: &'c [Case]) -> f64 {
+    let count = public.chain(hidden).filter(|c| c.group == group).count().max(1);
+    lab.group(group).map_or(0.0, |g| g.points / count as f64)
+}
+
+/// Hidden cases of every non-visible group: instructor edge cases, then
+/// seeded ones.
+pub fn hidden_cases(course: &Course, lab: &LabManifest, module: &dyn LabModule, seed: u64) -> Result<Vec<Case>, String> {
+    let edges = cases::load_edge_cases(&course.hidden_cases_path(lab)).map_err(|e| e.to_string())?;
+    let mut all = Vec::new();
+    for group in lab.groups.iter().filter(|g| grading::runs_hidden(g.visibility)) {
+        all.extend(edges.iter().filter(|c| c.group == group.name).cloned());
+        let mut rng = CaseRng::new(seed, &lab.id, &group.name);
+        let made = module
+            .cases(&group.name, &mut rng, group.generated)
+            .ok_or_else(|| format!("the grader's module for {} has no group `{}`", lab.id, group.name))?;
+        all.extend(made);
+    }
+    if let Some(stray) = edges.iter().find(|c| lab.group(&c.group).is_none_or(|g| !grading::runs_hidden(g.visibility))) {
+        return Err(format!("hidden case `{}` names no hidden group of lab.toml", stray.id));
+    }
+    Ok(all)
+}
+
+/// Public cases of every visible group, generated from the lab's public seed.
+pub fn public_case_inputs(lab: &LabManifest, module: &dyn LabModule) -> Result<Vec<Case>, String> {
+    let mut all = Vec::new();
+    for group in lab.groups.iter().filter(|g| g.visibility == Visibility::Visible) {
+        let mut rng = CaseRng::new(lab.public_seed, &lab.id, &group.name);
+        let made = module
+            .cases(&group.name, &mut rng, group.generated)
+            .ok_or_else(|| format!("the grader's module for {} has no group `{}`", lab.id, group.name))?;
+        all.extend(made);
+    }
+    Ok(all)
+}
+
+/// Copy a submission's lab sources into `scratch/lab` and build its driver.
+fn build_student(
+    course: &Course,
+    lab: &LabManifest,
+    toolchain: &Toolchain,
+    deps: &DepsCache,
+    submission: &Path,
+    scratch: &Path,
+) -> Result<PathBuf, CompileFailure> {
+    let sources = submission::take_sources(submission, &lab.id).map_err(|e| CompileFailure::Errors(e.to_string()))?;
+    build_driver_from(course, lab, toolchain, deps, &sources, &scratch.join("lab"))
+}
+
+fn build_driver_from(
+    course: &Course,
+    lab: &LabManifest,
+    toolchain: &Toolchain,
+    deps: &DepsCache,
+    sources: &submission::Sources,
+    dir: &Path,
+) -> Result<PathBuf, CompileFailure> {
+    submission::write_sources(sources, dir).map_err(|e| CompileFailure::Spawn(e.to_string()))?;
+    let rlib = compile::compile_lab(toolchain, deps, dir, &lab.crate_name)?;
+    compile::compile_driver(toolchain, deps, &course.driver_source(lab), &rlib, dir).map_err(|failure| match failure {
+        CompileFailure::Errors(log) => CompileFailure::Errors(format!(
+            "your crate compiled, but the grader's driver could not use it: keep the public API of the starter\n{log}"
+        )),
+        other => other,
+    })
+}
+
+/// The reference's driver, compiled once per (dependency key, sources) and
+/// kept in the cache.
+pub fn reference_driver(course: &Course, lab: &LabManifest, toolchain: &Toolchain, deps: &DepsCache) -> Result<PathBuf, String> {
+    let reference = reference_sources(course, lab)?;
+    let mut hasher = Sha256::new();
+    hasher.update(deps.key.as_bytes());
+    hasher.update(std::fs::read(course.driver_source(lab)).unwrap_or_default());
+    for (path, bytes) in &reference.files {
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update(bytes);
+    }
+    let key = build_cache::hex(&hasher.finalize());
+    let dir = build_cache::cache_root(course).join("reference").join(format!("{}-{}", lab.id, &key[..16]));
+    let binary = dir.join("driver");
+    if binary.is_file() {
+        return Ok(binary);
+    }
+    let parent = dir.parent().expect("has parent");
+    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    let building = tempfile::Builder::new().prefix(".building-").tempdir_in(parent).map_err(|e| e.to_string())?;
+    build_driver_from(course, lab, toolchain, deps, &reference, building.path()).map_err(|f| f.message())?;
+    match std::fs::rename(building.path(), &dir) {
+        Ok(()) => {
+            let _ = building.keep();
+        }
+        // Another grader finished first: use its build.
+        Err(_) if binary.is_file() => {}
+        Err(err) => return Err(err.to_string()),
+    }
+    Ok(binary)
+}
+
+fn reference_sources(course: &Course, lab: &LabManifest) -> Result<submission::Sources, String> {
+    let src = course.reference_dir(lab).join("src");
+    submission::read_sources(&src, &format!("reference/{}/src", lab.id)).map_err(|e| e.to_string())
+}
+
+/// Run `cases` on the reference driver: its answers are the expected values.
+pub fn expected_from_reference(
+    reference: &Path,
+    workdir: &Path,
+    cases: &[Case],
+    limits_of: &dyn Fn(&Case) -> crate::course::Limits,
+) -> Vec<Expected> {
+    let log = runner::run_cases(reference, workdir, cases, limits_of);
+    log.runs
+        .into_iter()
+        .map(|run| match run {
+            CaseRun::Replied { reply: reply @ (Reply::Ok(_) | Reply::Err(_)), .. } => Ok(reply),
+            CaseRun::Replied { reply, .. } => Err(format!("the reference replied {reply:?}")),
+            other => Err(format!("the reference failed: {other:?}")),
+        })
+        .collect()
+}
+
+fn compile_failed(
+    mut report: LabReport,
+    lab: &LabManifest,
+    public: &Result<Vec<(Case, Expected)>, String>,
+    hidden: &[Case],
+    failure: &CompileFailure,
+) -> LabReport {
+    let outcome = match failure {
+        CompileFailure::Spawn(_) => Outcome::GraderError,
+        _ => Outcome::CompileError,
+    };
+    report.status = if outcome == Outcome::GraderError { LabStatus::GraderError } else { LabStatus::CompileError };
+    report.message = Some(failure.message());
+    let public_cases: Vec<&Case> = public.as_ref().map(|p| p.iter().map(|s| &s.0).collect()).unwrap_or_default();
+    let all: Vec<&Case> = public_cases.iter().copied().chain(hidden).collect();
+    let cases: Vec<CaseReport> = all
+        .iter()
+        .map(|case| {
+            let points = case_points(lab, &case.group, public_cases.iter().copied(), hidden);
+            let group = lab.group(&case.group).expect("declared");
+            CaseReport {
+                id: case.id.clone(),
+                group: case.group.clone(),
+                visibility: group.visibility,
+                outcome,
+                message: "not run: the crate did not compile (see the lab's message)".into(),
+                score: 0.0,
+                max_score: round_score(points),
+                duration_ms: None,
+                details: None,
+            }
+        })
+        .collect();
+    let reference_available = !hidden.is_empty();
+    let mut report = finish_lab(report, lab, cases, reference_available, public.is_ok());
+    report.status = if outcome == Outcome::GraderError { LabStatus::GraderError } else { LabStatus::CompileError };
+    report
+}
+
+fn finish_lab(mut report: LabReport, lab: &LabManifest, cases: Vec<CaseReport>, hidden_ran: bool, public_ok: bool) -> LabReport {
+    report.groups = lab
+        .groups
+        .iter()
+        .map(|g| {
+            let graded = if g.visibility == Visibility::Visible { public_ok } else { hidden_ran };
+            grading::group_report(lab, &g.name, &cases, graded)
+        })
+        .collect();
+    report.score = round_score(report.groups.iter().map(|g| g.score).sum());
+    report.max_score = round_score(report.groups.iter().filter(|g| g.graded).map(|g| g.max_score).sum());
+    if !hidden_ran && lab.groups.iter().any(|g| g.visibility != Visibility::Visible) {
+        let note = "hidden groups are graded by your instructor's grader (this checkout has no reference)";
+        report.message = Some(match report.message.take() {
+            Some(m) => format!("{m}\n{note}"),
+            None => note.to_owned(),
+        });
+    }
+    if !public_ok {
+        report.status = LabStatus::GraderError;
+    }
+    report.cases = cases;
+    report
+}
