@@ -32,7 +32,8 @@ pub fn bless_lab(
     let reference = reference_driver(course, lab, toolchain, &deps)?;
     let inputs = public_case_inputs(lab, module)?;
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let limits_of = |case: &crate::cases::Case| lab.limits_for(lab.group(&case.group).expect("declared"));
+    let limits_of =
+        |case: &crate::cases::Case| lab.limits_for(lab.group(&case.group).expect("declared"));
     let expected = expected_from_reference(&reference, scratch.path(), &inputs, &limits_of);
     let mut cases = Vec::with_capacity(inputs.len());
     for (case, expected) in inputs.into_iter().zip(expected) {
@@ -54,7 +55,8 @@ pub fn bless_lab(
     if check_only {
         return Ok(BlessStatus::Stale(stale_reason(&stored, &fresh)));
     }
-    crate::fsutil::write_atomic(&path, text.as_bytes()).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    crate::fsutil::write_atomic(&path, text.as_bytes())
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
     Ok(BlessStatus::Written)
 }
 
@@ -63,10 +65,17 @@ fn stale_reason(stored: &str, fresh: &PublicCases) -> String {
         return "the stored file is missing or unreadable".into();
     };
     if old.cases.len() != fresh.cases.len() {
-        return format!("{} stored cases, {} now", old.cases.len(), fresh.cases.len());
+        return format!(
+            "{} stored cases, {} now",
+            old.cases.len(),
+            fresh.cases.len()
+        );
     }
     match old.cases.iter().zip(&fresh.cases).find(|(a, b)| a != b) {
-        Some((a, _)) => format!("case `{}` differs from what the reference gives now", a.case.id),
+        Some((a, _)) => format!(
+            "case `{}` differs from what the reference gives now",
+            a.case.id
+        ),
         None => "the file's formatting or header differs".into(),
     }
 }

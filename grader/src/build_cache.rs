@@ -113,18 +113,31 @@ pub fn ensure(
             return Ok(cache);
         }
     }
-    progress(&format!("building the dependency cache for {} (once per toolchain and lock file)", lab.id));
+    progress(&format!(
+        "building the dependency cache for {} (once per toolchain and lock file)",
+        lab.id
+    ));
     let cache = build(course, lab, &root, key, progress)?;
-    std::fs::create_dir_all(&root).map_err(|source| CacheError::Io { path: root.clone(), source })?;
+    std::fs::create_dir_all(&root).map_err(|source| CacheError::Io {
+        path: root.clone(),
+        source,
+    })?;
     let text = serde_json::to_string_pretty(&cache).expect("serialisable");
-    crate::fsutil::write_atomic(&record, text.as_bytes()).map_err(|source| CacheError::Io { path: record, source })?;
+    crate::fsutil::write_atomic(&record, text.as_bytes()).map_err(|source| CacheError::Io {
+        path: record,
+        source,
+    })?;
     Ok(cache)
 }
 
 impl DepsCache {
     fn is_complete(&self) -> bool {
         self.deps_dir.is_dir()
-            && self.lab_externs.iter().chain(&self.driver_externs).all(|(_, path)| path.is_file())
+            && self
+                .lab_externs
+                .iter()
+                .chain(&self.driver_externs)
+                .all(|(_, path)| path.is_file())
     }
 }
 
@@ -150,7 +163,14 @@ fn build(
         .map_err(CacheError::Metadata)?;
     let target_dir = cache_root.join("target");
     let mut child = Command::new(cargo_program())
-        .args(["build", "--locked", "--profile", PROFILE, "--message-format=json-render-diagnostics", "-p"])
+        .args([
+            "build",
+            "--locked",
+            "--profile",
+            PROFILE,
+            "--message-format=json-render-diagnostics",
+            "-p",
+        ])
         .arg(&lab.driver_package)
         .current_dir(&course.root)
         .env("CARGO_TARGET_DIR", &target_dir)
@@ -162,16 +182,34 @@ fn build(
         .map_err(|err| failed(format!("could not run cargo: {err}")))?;
     let stderr = child.stderr.take().expect("piped");
     let stderr_lines = std::thread::spawn(move || {
-        BufReader::new(stderr).lines().map_while(Result::ok).collect::<Vec<String>>()
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<String>>()
     });
     let mut artifacts: BTreeMap<PackageId, PathBuf> = BTreeMap::new();
     let mut built = 0usize;
     for message in Message::parse_stream(BufReader::new(child.stdout.take().expect("piped"))) {
-        let Ok(Message::CompilerArtifact(artifact)) = message else { continue };
+        let Ok(Message::CompilerArtifact(artifact)) = message else {
+            continue;
+        };
+        if artifact
+            .target
+            .kind
+            .contains(&cargo_metadata::TargetKind::CustomBuild)
+        {
+            continue;
+        }
         built += 1;
-        progress(&format!("  [{built}] {}", artifact.target.name));
+        let fresh = if artifact.fresh { " (fresh)" } else { "" };
+        progress(&format!("  [{built}] {}{fresh}", artifact.target.name));
         let library = artifact.target.kind.iter().any(|k| {
-            matches!(k, cargo_metadata::TargetKind::Lib | cargo_metadata::TargetKind::RLib | cargo_metadata::TargetKind::ProcMacro)
+            matches!(
+                k,
+                cargo_metadata::TargetKind::Lib
+                    | cargo_metadata::TargetKind::RLib
+                    | cargo_metadata::TargetKind::ProcMacro
+            )
         });
         if !library {
             continue;
@@ -180,31 +218,45 @@ fn build(
             .filenames
             .iter()
             .find(|f| f.extension() == Some("rlib"))
-            .or_else(|| artifact.filenames.iter().find(|f| f.extension() == Some("so")));
+            .or_else(|| {
+                artifact
+                    .filenames
+                    .iter()
+                    .find(|f| f.extension() == Some("so"))
+            });
         if let Some(file) = file {
-            artifacts.insert(artifact.package_id.clone(), file.clone().into_std_path_buf());
+            artifacts.insert(
+                artifact.package_id.clone(),
+                file.clone().into_std_path_buf(),
+            );
         }
     }
     let status = child.wait().map_err(|err| failed(err.to_string()))?;
     let log = stderr_lines.join().unwrap_or_default();
     if !status.success() {
-        let tail: Vec<&str> = log.iter().rev().take(25).rev().map(String::as_str).collect();
+        let tail: Vec<&str> = log
+            .iter()
+            .rev()
+            .take(25)
+            .rev()
+            .map(String::as_str)
+            .collect();
         return Err(failed(format!("cargo build failed:\n{}", tail.join("\n"))));
     }
-    let externs_of = |package: &str, skip: Option<&str>| -> Result<Vec<(String, PathBuf)>, CacheError> {
-        direct_deps(&metadata, package)
-            .ok_or_else(|| failed(format!("package `{package}` is not in the workspace")))?
-            .into_iter()
-            .filter(|(name, _)| Some(name.as_str()) != skip)
-            .map(|(name, id)| {
-                let path = artifacts
-                    .get(&id)
-                    .cloned()
-                    .ok_or_else(|| failed(format!("cargo built no library for `{name}` ({id})")))?;
-                Ok((name, path))
-            })
-            .collect()
-    };
+    let externs_of =
+        |package: &str, skip: Option<&str>| -> Result<Vec<(String, PathBuf)>, CacheError> {
+            direct_deps(&metadata, package)
+                .ok_or_else(|| failed(format!("package `{package}` is not in the workspace")))?
+                .into_iter()
+                .filter(|(name, _)| Some(name.as_str()) != skip)
+                .map(|(name, id)| {
+                    let path = artifacts.get(&id).cloned().ok_or_else(|| {
+                        failed(format!("cargo built no library for `{name}` ({id})"))
+                    })?;
+                    Ok((name, path))
+                })
+                .collect()
+        };
     Ok(DepsCache {
         key,
         lab_externs: externs_of(&lab.starter_package, None)?,
@@ -226,11 +278,20 @@ fn direct_deps(metadata: &Metadata, package: &str) -> Option<Vec<(String, Packag
         .find(|p| p.name.as_str() == package)?
         .id
         .clone();
-    let node = metadata.resolve.as_ref()?.nodes.iter().find(|n| n.id == id)?;
+    let node = metadata
+        .resolve
+        .as_ref()?
+        .nodes
+        .iter()
+        .find(|n| n.id == id)?;
     Some(
         node.deps
             .iter()
-            .filter(|dep| dep.dep_kinds.iter().any(|k| k.kind == cargo_metadata::DependencyKind::Normal))
+            .filter(|dep| {
+                dep.dep_kinds
+                    .iter()
+                    .any(|k| k.kind == cargo_metadata::DependencyKind::Normal)
+            })
             .map(|dep| (dep.name.clone(), dep.pkg.clone()))
             .collect(),
     )

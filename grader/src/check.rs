@@ -77,9 +77,13 @@ impl Grader<'_> {
             if !options.labs.is_empty() && !options.labs.contains(&lab.id) {
                 continue;
             }
-            let module = labs::module(&lab.id).ok_or_else(|| CheckError::Unregistered(lab.id.clone()))?;
+            let module =
+                labs::module(&lab.id).ok_or_else(|| CheckError::Unregistered(lab.id.clone()))?;
             let report = self.grade_lab(lab, module, &options.submission, hidden_seed);
-            ran_hidden |= report.groups.iter().any(|g| g.graded && grading::runs_hidden(g.visibility));
+            ran_hidden |= report
+                .groups
+                .iter()
+                .any(|g| g.graded && grading::runs_hidden(g.visibility));
             reports.push(report);
         }
         let score = reports.iter().map(|l| l.score).sum();
@@ -98,7 +102,13 @@ impl Grader<'_> {
         })
     }
 
-    fn grade_lab(&mut self, lab: &LabManifest, module: &dyn LabModule, submission: &Path, seed: u64) -> LabReport {
+    fn grade_lab(
+        &mut self,
+        lab: &LabManifest,
+        module: &dyn LabModule,
+        submission: &Path,
+        seed: u64,
+    ) -> LabReport {
         let mut report = empty_lab_report(lab);
         if !submission::attempts(submission, &lab.id) {
             report.status = LabStatus::NotSubmitted;
@@ -113,7 +123,11 @@ impl Grader<'_> {
         };
         let public = self.public_cases(lab);
         let reference_available = self.course.reference_dir(lab).join("src/lib.rs").is_file();
-        let hidden = if reference_available { hidden_cases(self.course, lab, module, seed) } else { Ok(Vec::new()) };
+        let hidden = if reference_available {
+            hidden_cases(self.course, lab, module, seed)
+        } else {
+            Ok(Vec::new())
+        };
         let hidden = match hidden {
             Ok(hidden) => hidden,
             Err(err) => return grader_failure(report, &err),
@@ -130,8 +144,20 @@ impl Grader<'_> {
                 }
                 reference_driver(self.course, lab, self.toolchain, &deps).map(Some)
             });
-            let student = build_student(self.course, lab, self.toolchain, &deps, submission, scratch.path());
-            (student, reference.join().unwrap_or_else(|_| Err("the reference build panicked".into())))
+            let student = build_student(
+                self.course,
+                lab,
+                self.toolchain,
+                &deps,
+                submission,
+                scratch.path(),
+            );
+            (
+                student,
+                reference
+                    .join()
+                    .unwrap_or_else(|_| Err("the reference build panicked".into())),
+            )
         });
         let driver = match student {
             Ok(driver) => driver,
@@ -146,7 +172,8 @@ impl Grader<'_> {
                 let inputs: Vec<Case> = stored.iter().map(|s| s.0.clone()).collect();
                 let log = runner::run_cases(&driver, scratch.path(), &inputs, &limits_of);
                 for ((case, expected), run) in stored.iter().zip(&log.runs) {
-                    let points = case_points(lab, &case.group, stored.iter().map(|s| &s.0), &hidden);
+                    let points =
+                        case_points(lab, &case.group, stored.iter().map(|s| &s.0), &hidden);
                     cases.push(grading::judge(module, lab, case, expected, run, points));
                 }
                 let output = log.output.trim();
@@ -156,12 +183,17 @@ impl Grader<'_> {
         }
         if !hidden.is_empty() {
             let expected = match &reference {
-                Ok(Some(reference)) => expected_from_reference(reference, scratch.path(), &hidden, &limits_of),
+                Ok(Some(reference)) => {
+                    expected_from_reference(reference, scratch.path(), &hidden, &limits_of)
+                }
                 Ok(None) => vec![Err("no reference driver".to_owned()); hidden.len()],
                 Err(why) => vec![Err(format!("the reference did not build: {why}")); hidden.len()],
             };
             let log = runner::run_cases(&driver, scratch.path(), &hidden, &limits_of);
-            let public_inputs: Vec<&Case> = public.as_ref().map(|p| p.iter().map(|s| &s.0).collect()).unwrap_or_default();
+            let public_inputs: Vec<&Case> = public
+                .as_ref()
+                .map(|p| p.iter().map(|s| &s.0).collect())
+                .unwrap_or_default();
             for ((case, expected), run) in hidden.iter().zip(&expected).zip(&log.runs) {
                 let points = case_points(lab, &case.group, public_inputs.iter().copied(), &hidden);
                 cases.push(grading::judge(module, lab, case, expected, run, points));
@@ -172,13 +204,18 @@ impl Grader<'_> {
 
     fn public_cases(&self, lab: &LabManifest) -> Result<Vec<(Case, Expected)>, String> {
         let path = self.course.public_cases_path(lab);
-        let stored = PublicCases::load(&path).map_err(|err| format!("{err}: run `grader bless` to write the public cases"))?;
+        let stored = PublicCases::load(&path)
+            .map_err(|err| format!("{err}: run `grader bless` to write the public cases"))?;
         stored
             .cases
             .into_iter()
             .map(|s| match lab.group(&s.case.group) {
                 Some(g) if g.visibility == Visibility::Visible => Ok((s.case, Ok(s.expected))),
-                _ => Err(format!("{}: case `{}` is not in a visible group of lab.toml; run `grader bless`", path.display(), s.case.id)),
+                _ => Err(format!(
+                    "{}: case `{}` is not in a visible group of lab.toml; run `grader bless`",
+                    path.display(),
+                    s.case.id
+                )),
             })
             .collect()
     }
@@ -207,26 +244,56 @@ fn grader_failure(mut report: LabReport, message: &str) -> LabReport {
 }
 
 /// Equal share of a group's points for each of its cases.
-fn case_points<'c>(lab: &LabManifest, group: &str, public: impl Iterator<Item = &'c Case>, hidden: &'c [Case]) -> f64 {
-    let count = public.chain(hidden).filter(|c| c.group == group).count().max(1);
+fn case_points<'c>(
+    lab: &LabManifest,
+    group: &str,
+    public: impl Iterator<Item = &'c Case>,
+    hidden: &'c [Case],
+) -> f64 {
+    let count = public
+        .chain(hidden)
+        .filter(|c| c.group == group)
+        .count()
+        .max(1);
     lab.group(group).map_or(0.0, |g| g.points / count as f64)
 }
 
 /// Hidden cases of every non-visible group: instructor edge cases, then
 /// seeded ones.
-pub fn hidden_cases(course: &Course, lab: &LabManifest, module: &dyn LabModule, seed: u64) -> Result<Vec<Case>, String> {
-    let edges = cases::load_edge_cases(&course.hidden_cases_path(lab)).map_err(|e| e.to_string())?;
+pub fn hidden_cases(
+    course: &Course,
+    lab: &LabManifest,
+    module: &dyn LabModule,
+    seed: u64,
+) -> Result<Vec<Case>, String> {
+    let edges =
+        cases::load_edge_cases(&course.hidden_cases_path(lab)).map_err(|e| e.to_string())?;
     let mut all = Vec::new();
-    for group in lab.groups.iter().filter(|g| grading::runs_hidden(g.visibility)) {
+    for group in lab
+        .groups
+        .iter()
+        .filter(|g| grading::runs_hidden(g.visibility))
+    {
         all.extend(edges.iter().filter(|c| c.group == group.name).cloned());
         let mut rng = CaseRng::new(seed, &lab.id, &group.name);
         let made = module
             .cases(&group.name, &mut rng, group.generated)
-            .ok_or_else(|| format!("the grader's module for {} has no group `{}`", lab.id, group.name))?;
+            .ok_or_else(|| {
+                format!(
+                    "the grader's module for {} has no group `{}`",
+                    lab.id, group.name
+                )
+            })?;
         all.extend(made);
     }
-    if let Some(stray) = edges.iter().find(|c| lab.group(&c.group).is_none_or(|g| !grading::runs_hidden(g.visibility))) {
-        return Err(format!("hidden case `{}` names no hidden group of lab.toml", stray.id));
+    if let Some(stray) = edges.iter().find(|c| {
+        lab.group(&c.group)
+            .is_none_or(|g| !grading::runs_hidden(g.visibility))
+    }) {
+        return Err(format!(
+            "hidden case `{}` names no hidden group of lab.toml",
+            stray.id
+        ));
     }
     Ok(all)
 }
@@ -234,11 +301,20 @@ pub fn hidden_cases(course: &Course, lab: &LabManifest, module: &dyn LabModule, 
 /// Public cases of every visible group, generated from the lab's public seed.
 pub fn public_case_inputs(lab: &LabManifest, module: &dyn LabModule) -> Result<Vec<Case>, String> {
     let mut all = Vec::new();
-    for group in lab.groups.iter().filter(|g| g.visibility == Visibility::Visible) {
+    for group in lab
+        .groups
+        .iter()
+        .filter(|g| g.visibility == Visibility::Visible)
+    {
         let mut rng = CaseRng::new(lab.public_seed, &lab.id, &group.name);
         let made = module
             .cases(&group.name, &mut rng, group.generated)
-            .ok_or_else(|| format!("the grader's module for {} has no group `{}`", lab.id, group.name))?;
+            .ok_or_else(|| {
+                format!(
+                    "the grader's module for {} has no group `{}`",
+                    lab.id, group.name
+                )
+            })?;
         all.extend(made);
     }
     Ok(all)
@@ -253,7 +329,8 @@ fn build_student(
     submission: &Path,
     scratch: &Path,
 ) -> Result<PathBuf, CompileFailure> {
-    let sources = submission::take_sources(submission, &lab.id).map_err(|e| CompileFailure::Errors(e.to_string()))?;
+    let sources = submission::take_sources(submission, &lab.id)
+        .map_err(|e| CompileFailure::Errors(e.to_string()))?;
     build_driver_from(course, lab, toolchain, deps, &sources, &scratch.join("lab"))
 }
 
@@ -277,7 +354,12 @@ fn build_driver_from(
 
 /// The reference's driver, compiled once per (dependency key, sources) and
 /// kept in the cache.
-pub fn reference_driver(course: &Course, lab: &LabManifest, toolchain: &Toolchain, deps: &DepsCache) -> Result<PathBuf, String> {
+pub fn reference_driver(
+    course: &Course,
+    lab: &LabManifest,
+    toolchain: &Toolchain,
+    deps: &DepsCache,
+) -> Result<PathBuf, String> {
     let reference = reference_sources(course, lab)?;
     let mut hasher = Sha256::new();
     hasher.update(deps.key.as_bytes());
@@ -287,15 +369,21 @@ pub fn reference_driver(course: &Course, lab: &LabManifest, toolchain: &Toolchai
         hasher.update(bytes);
     }
     let key = build_cache::hex(&hasher.finalize());
-    let dir = build_cache::cache_root(course).join("reference").join(format!("{}-{}", lab.id, &key[..16]));
+    let dir = build_cache::cache_root(course)
+        .join("reference")
+        .join(format!("{}-{}", lab.id, &key[..16]));
     let binary = dir.join("driver");
     if binary.is_file() {
         return Ok(binary);
     }
     let parent = dir.parent().expect("has parent");
     std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    let building = tempfile::Builder::new().prefix(".building-").tempdir_in(parent).map_err(|e| e.to_string())?;
-    build_driver_from(course, lab, toolchain, deps, &reference, building.path()).map_err(|f| f.message())?;
+    let building = tempfile::Builder::new()
+        .prefix(".building-")
+        .tempdir_in(parent)
+        .map_err(|e| e.to_string())?;
+    build_driver_from(course, lab, toolchain, deps, &reference, building.path())
+        .map_err(|f| f.message())?;
     match std::fs::rename(building.path(), &dir) {
         Ok(()) => {
             let _ = building.keep();
@@ -323,7 +411,10 @@ pub fn expected_from_reference(
     log.runs
         .into_iter()
         .map(|run| match run {
-            CaseRun::Replied { reply: reply @ (Reply::Ok(_) | Reply::Err(_)), .. } => Ok(reply),
+            CaseRun::Replied {
+                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
+                ..
+            } => Ok(reply),
             CaseRun::Replied { reply, .. } => Err(format!("the reference replied {reply:?}")),
             other => Err(format!("the reference failed: {other:?}")),
         })
@@ -341,9 +432,16 @@ fn compile_failed(
         CompileFailure::Spawn(_) => Outcome::GraderError,
         _ => Outcome::CompileError,
     };
-    report.status = if outcome == Outcome::GraderError { LabStatus::GraderError } else { LabStatus::CompileError };
+    report.status = if outcome == Outcome::GraderError {
+        LabStatus::GraderError
+    } else {
+        LabStatus::CompileError
+    };
     report.message = Some(failure.message());
-    let public_cases: Vec<&Case> = public.as_ref().map(|p| p.iter().map(|s| &s.0).collect()).unwrap_or_default();
+    let public_cases: Vec<&Case> = public
+        .as_ref()
+        .map(|p| p.iter().map(|s| &s.0).collect())
+        .unwrap_or_default();
     let all: Vec<&Case> = public_cases.iter().copied().chain(hidden).collect();
     let cases: Vec<CaseReport> = all
         .iter()
@@ -365,23 +463,50 @@ fn compile_failed(
         .collect();
     let reference_available = !hidden.is_empty();
     let mut report = finish_lab(report, lab, cases, reference_available, public.is_ok());
-    report.status = if outcome == Outcome::GraderError { LabStatus::GraderError } else { LabStatus::CompileError };
+    report.status = if outcome == Outcome::GraderError {
+        LabStatus::GraderError
+    } else {
+        LabStatus::CompileError
+    };
     report
 }
 
-fn finish_lab(mut report: LabReport, lab: &LabManifest, cases: Vec<CaseReport>, hidden_ran: bool, public_ok: bool) -> LabReport {
+fn finish_lab(
+    mut report: LabReport,
+    lab: &LabManifest,
+    cases: Vec<CaseReport>,
+    hidden_ran: bool,
+    public_ok: bool,
+) -> LabReport {
     report.groups = lab
         .groups
         .iter()
         .map(|g| {
-            let graded = if g.visibility == Visibility::Visible { public_ok } else { hidden_ran };
+            let graded = if g.visibility == Visibility::Visible {
+                public_ok
+            } else {
+                hidden_ran
+            };
             grading::group_report(lab, &g.name, &cases, graded)
         })
         .collect();
     report.score = round_score(report.groups.iter().map(|g| g.score).sum());
-    report.max_score = round_score(report.groups.iter().filter(|g| g.graded).map(|g| g.max_score).sum());
-    if !hidden_ran && lab.groups.iter().any(|g| g.visibility != Visibility::Visible) {
-        let note = "hidden groups are graded by your instructor's grader (this checkout has no reference)";
+    report.max_score = round_score(
+        report
+            .groups
+            .iter()
+            .filter(|g| g.graded)
+            .map(|g| g.max_score)
+            .sum(),
+    );
+    if !hidden_ran
+        && lab
+            .groups
+            .iter()
+            .any(|g| g.visibility != Visibility::Visible)
+    {
+        let note =
+            "hidden groups are graded by your instructor's grader (this checkout has no reference)";
         report.message = Some(match report.message.take() {
             Some(m) => format!("{m}\n{note}"),
             None => note.to_owned(),

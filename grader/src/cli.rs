@@ -140,27 +140,48 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 hidden_seed: seed,
             })?;
             write_report(&report, format, output.as_deref(), color)?;
-            Ok(if report.all_passed() { GraderExit::Success } else { GraderExit::Failures })
+            Ok(if report.all_passed() {
+                GraderExit::Success
+            } else {
+                GraderExit::Failures
+            })
         }
         Command::Bless { labs, check } => bless(&course, &toolchain, &labs, check),
     }
 }
 
-fn bless(course: &Course, toolchain: &Toolchain, labs: &[String], check: bool) -> anyhow::Result<GraderExit> {
+fn bless(
+    course: &Course,
+    toolchain: &Toolchain,
+    labs: &[String],
+    check: bool,
+) -> anyhow::Result<GraderExit> {
     let mut exit = GraderExit::Success;
     for id in labs {
         if course.lab(id).is_none() {
             bail!("unknown lab `{id}`");
         }
     }
-    for lab in course.labs.iter().filter(|l| labs.is_empty() || labs.contains(&l.id)) {
+    for lab in course
+        .labs
+        .iter()
+        .filter(|l| labs.is_empty() || labs.contains(&l.id))
+    {
         let mut progress = |line: &str| eprintln!("{line}");
-        let status = bless_lab(course, lab, toolchain, check, &mut progress).map_err(anyhow::Error::msg)?;
+        let status =
+            bless_lab(course, lab, toolchain, check, &mut progress).map_err(anyhow::Error::msg)?;
         match status {
             BlessStatus::Fresh => println!("{}: public cases are fresh", lab.id),
-            BlessStatus::Written => println!("{}: wrote {}", lab.id, course.public_cases_path(lab).display()),
+            BlessStatus::Written => println!(
+                "{}: wrote {}",
+                lab.id,
+                course.public_cases_path(lab).display()
+            ),
             BlessStatus::Stale(why) => {
-                println!("{}: public cases are stale: {why}; run `grader bless --lab {}`", lab.id, lab.id);
+                println!(
+                    "{}: public cases are stale: {why}; run `grader bless --lab {}`",
+                    lab.id, lab.id
+                );
                 exit = GraderExit::Failures;
             }
         }
@@ -168,7 +189,12 @@ fn bless(course: &Course, toolchain: &Toolchain, labs: &[String], check: bool) -
     Ok(exit)
 }
 
-fn write_report(report: &Report, format: Format, output: Option<&Path>, color: ColorChoice) -> anyhow::Result<()> {
+fn write_report(
+    report: &Report,
+    format: Format,
+    output: Option<&Path>,
+    color: ColorChoice,
+) -> anyhow::Result<()> {
     let mut buffer = Vec::new();
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = match color {
@@ -181,7 +207,8 @@ fn write_report(report: &Report, format: Format, output: Option<&Path>, color: C
         Format::Json => render_json(report, &mut buffer)?,
     }
     match output {
-        Some(path) => crate::fsutil::write_atomic(path, &buffer).with_context(|| format!("failed to write {}", path.display()))?,
+        Some(path) => crate::fsutil::write_atomic(path, &buffer)
+            .with_context(|| format!("failed to write {}", path.display()))?,
         None => std::io::stdout().write_all(&buffer)?,
     }
     Ok(())

@@ -39,7 +39,10 @@ impl CompileFailure {
     pub fn message(&self) -> String {
         match self {
             CompileFailure::Errors(log) => log.clone(),
-            CompileFailure::Timeout => format!("compilation took longer than {}s", COMPILE_WALL_LIMIT.as_secs()),
+            CompileFailure::Timeout => format!(
+                "compilation took longer than {}s",
+                COMPILE_WALL_LIMIT.as_secs()
+            ),
             CompileFailure::Spawn(err) => format!("could not run rustc: {err}"),
         }
     }
@@ -85,7 +88,14 @@ pub fn compile_lab(
     let out = crate_dir.join("out");
     let mut job = Job::new(&toolchain.rustc, crate_dir)
         .args(common_args(deps))
-        .args(["--crate-type=rlib", "--crate-name", crate_name, "-F", "unsafe_code", "--cap-lints=allow"])
+        .args([
+            "--crate-type=rlib",
+            "--crate-name",
+            crate_name,
+            "-F",
+            "unsafe_code",
+            "--cap-lints=allow",
+        ])
         .arg("--out-dir")
         .arg(&out);
     for (name, path) in &deps.lab_externs {
@@ -109,7 +119,12 @@ pub fn compile_driver(
     lab_dir.push(lab_rlib.parent().unwrap_or(work));
     let mut job = Job::new(&toolchain.rustc, work)
         .args(common_args(deps))
-        .args(["--crate-type=bin", "--crate-name", "driver", "--cap-lints=allow"])
+        .args([
+            "--crate-type=bin",
+            "--crate-name",
+            "driver",
+            "--cap-lints=allow",
+        ])
         .arg("-L")
         .arg(lab_dir)
         .arg("--extern")
@@ -127,7 +142,8 @@ fn run_rustc(job: &Job, cwd: &Path) -> Result<(), CompileFailure> {
     job.env.push(("TMPDIR".into(), cwd.as_os_str().to_owned()));
     job.rlimits.address_space = Some(COMPILE_MEMORY);
     job.rlimits.file_size = Some(1 << 30);
-    let done = process::run(&job, COMPILE_WALL_LIMIT, COMPILE_OUTPUT_CAP).map_err(|err| CompileFailure::Spawn(err.to_string()))?;
+    let done = process::run(&job, COMPILE_WALL_LIMIT, COMPILE_OUTPUT_CAP)
+        .map_err(|err| CompileFailure::Spawn(err.to_string()))?;
     if done.timed_out {
         return Err(CompileFailure::Timeout);
     }
@@ -164,7 +180,10 @@ mod tests {
 
     #[test]
     fn diagnostics_lose_the_scratch_prefix_and_are_trimmed() {
-        let log = (0..50).map(|i| format!("error: /tmp/x/src/lib.rs:{i}")).collect::<Vec<_>>().join("\n");
+        let log = (0..50)
+            .map(|i| format!("error: /tmp/x/src/lib.rs:{i}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let text = trim_diagnostics(&log, Path::new("/tmp/x"));
         assert!(text.starts_with("error: src/lib.rs:0"));
         assert!(text.ends_with("... (10 more lines)"));

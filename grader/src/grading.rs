@@ -25,11 +25,18 @@ pub fn judge(
     run: &CaseRun,
     case_points: f64,
 ) -> CaseReport {
-    let group = lab.group(&case.group).expect("cases belong to declared groups");
+    let group = lab
+        .group(&case.group)
+        .expect("cases belong to declared groups");
     let visibility = group.visibility;
     let shows = visibility.shows_details();
     let (outcome, message, actual, duration) = match (expected, run) {
-        (Err(why), _) => (Outcome::GraderError, format!("no expected value: {why}"), None, None),
+        (Err(why), _) => (
+            Outcome::GraderError,
+            format!("no expected value: {why}"),
+            None,
+            None,
+        ),
         (Ok(expected), CaseRun::Replied { reply, wall }) => {
             let (outcome, message) = judge_reply(module, case, expected, reply, group, lab, shows);
             let actual = match reply {
@@ -41,7 +48,10 @@ pub fn judge(
         }
         (Ok(_), CaseRun::Timeout(limit)) => (
             Outcome::Timeout,
-            format!("no answer within {} ms: look for an infinite loop or a much slower algorithm", limit.as_millis()),
+            format!(
+                "no answer within {} ms: look for an infinite loop or a much slower algorithm",
+                limit.as_millis()
+            ),
             None,
             None,
         ),
@@ -54,9 +64,19 @@ pub fn judge(
             None,
             None,
         ),
-        (Ok(_), CaseRun::Died(exit)) => (Outcome::RuntimeError, died_message(exit.as_ref()), None, None),
+        (Ok(_), CaseRun::Died(exit)) => (
+            Outcome::RuntimeError,
+            died_message(exit.as_ref()),
+            None,
+            None,
+        ),
         (Ok(_), CaseRun::Skipped(why)) => (Outcome::Timeout, why.clone(), None, None),
-        (Ok(_), CaseRun::StartFailed(err)) => (Outcome::GraderError, format!("could not start the driver: {err}"), None, None),
+        (Ok(_), CaseRun::StartFailed(err)) => (
+            Outcome::GraderError,
+            format!("could not start the driver: {err}"),
+            None,
+            None,
+        ),
     };
     let details = match (shows, expected) {
         (true, Ok(expected)) => Some(CaseDetails {
@@ -73,7 +93,11 @@ pub fn judge(
         visibility,
         outcome,
         message,
-        score: if outcome.passed() { round_score(case_points) } else { 0.0 },
+        score: if outcome.passed() {
+            round_score(case_points)
+        } else {
+            0.0
+        },
         max_score: round_score(case_points),
         duration_ms: duration.map(|ms| (ms * 1000.0).round() / 1000.0),
         details,
@@ -94,7 +118,10 @@ fn judge_reply(
     shows: bool,
 ) -> (Outcome, String) {
     if !matches!(expected, Reply::Ok(_) | Reply::Err(_)) {
-        return (Outcome::GraderError, "the reference did not produce an answer for this case".into());
+        return (
+            Outcome::GraderError,
+            "the reference did not produce an answer for this case".into(),
+        );
     }
     match actual {
         Reply::Ok(_) | Reply::Err(_) => match module.compare(case, expected, actual, lab.tolerance_for(group)) {
@@ -132,7 +159,12 @@ fn died_message(exit: Option<&Exit>) -> String {
 }
 
 /// Sum a group's case results.
-pub fn group_report(lab: &LabManifest, name: &str, cases: &[CaseReport], graded: bool) -> GroupReport {
+pub fn group_report(
+    lab: &LabManifest,
+    name: &str,
+    cases: &[CaseReport],
+    graded: bool,
+) -> GroupReport {
     let group = lab.group(name).expect("declared group");
     let mine: Vec<&CaseReport> = cases.iter().filter(|c| c.group == name).collect();
     let passed = mine.iter().filter(|c| c.outcome.passed()).count();

@@ -226,7 +226,10 @@ pub fn kill_group(pgid: u32) {
 
 /// Read `reader` to its end on a thread, keeping at most `cap` bytes.
 /// The receiver yields `(kept bytes, total bytes seen)`.
-pub fn drain_capped<R: Read + Send + 'static>(mut reader: R, cap: usize) -> mpsc::Receiver<(Vec<u8>, u64)> {
+pub fn drain_capped<R: Read + Send + 'static>(
+    mut reader: R,
+    cap: usize,
+) -> mpsc::Receiver<(Vec<u8>, u64)> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         let mut kept = Vec::new();
@@ -272,7 +275,11 @@ impl Completed {
 /// Run `job` to completion under a wall limit, capturing capped output.
 pub fn run(job: &Job, wall_limit: Duration, output_cap: usize) -> std::io::Result<Completed> {
     let started = Instant::now();
-    let mut child = job.command().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let mut child = job
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
     let pgid = child.id();
     let stdout = drain_capped(child.stdout.take().expect("piped"), output_cap);
     let stderr = drain_capped(child.stderr.take().expect("piped"), output_cap);
@@ -288,7 +295,11 @@ pub fn run(job: &Job, wall_limit: Duration, output_cap: usize) -> std::io::Resul
     // Grandchildren may still hold the pipes open: kill the group so the
     // drains end, then collect what they kept.
     kill_group_quietly(pgid);
-    let take = |rx: mpsc::Receiver<(Vec<u8>, u64)>| rx.recv_timeout(Duration::from_secs(5)).map(|(kept, _)| kept).unwrap_or_default();
+    let take = |rx: mpsc::Receiver<(Vec<u8>, u64)>| {
+        rx.recv_timeout(Duration::from_secs(5))
+            .map(|(kept, _)| kept)
+            .unwrap_or_default()
+    };
     Ok(Completed {
         exit,
         wall,
@@ -329,10 +340,19 @@ mod tests {
         let script = format!("sleep 30 & echo $! > {}; wait", marker.display());
         let done = run(&sh(&script), Duration::from_millis(500), 1024).unwrap();
         assert!(done.timed_out);
-        let pid: i32 = std::fs::read_to_string(&marker).unwrap().trim().parse().unwrap();
+        let pid: i32 = std::fs::read_to_string(&marker)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
         thread::sleep(Duration::from_millis(100));
-        // SAFETY: probing only.
-        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        // A zombie waiting for a reaper is dead; only a running one counts.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let alive = !stat.is_empty()
+            && stat
+                .rsplit(") ")
+                .next()
+                .is_some_and(|rest| !rest.starts_with('Z'));
         assert!(!alive, "the background sleep survived");
     }
 
@@ -355,12 +375,20 @@ mod tests {
         let done = run(&job, Duration::from_secs(20), 64).unwrap();
         assert!(!done.timed_out);
         let signal = done.exit.unwrap().status.signal();
-        assert!(matches!(signal, Some(libc::SIGXCPU) | Some(libc::SIGKILL)), "{signal:?}");
+        assert!(
+            matches!(signal, Some(libc::SIGXCPU) | Some(libc::SIGKILL)),
+            "{signal:?}"
+        );
     }
 
     #[test]
     fn cpu_time_is_measured_from_outside() {
-        let done = run(&sh("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"), Duration::from_secs(20), 64).unwrap();
+        let done = run(
+            &sh("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"),
+            Duration::from_secs(20),
+            64,
+        )
+        .unwrap();
         let exit = done.exit.unwrap();
         assert!(exit.cpu > Duration::from_millis(10), "{exit:?}");
         assert!(exit.max_rss > 0);

@@ -49,13 +49,21 @@ pub struct RunLog {
 
 /// Run `cases` through the driver at `binary`, with `limits_of` giving each
 /// case's limits. The working directory is `workdir`.
-pub fn run_cases(binary: &Path, workdir: &Path, cases: &[Case], limits_of: &dyn Fn(&Case) -> Limits) -> RunLog {
+pub fn run_cases(
+    binary: &Path,
+    workdir: &Path,
+    cases: &[Case],
+    limits_of: &dyn Fn(&Case) -> Limits,
+) -> RunLog {
     let mut log = RunLog::default();
     let mut session: Option<(Session, Limits)> = None;
     let mut timeouts: Vec<(String, usize)> = Vec::new();
     for (index, case) in cases.iter().enumerate() {
         let limits = limits_of(case);
-        let group_timeouts = timeouts.iter().find(|(g, _)| *g == case.group).map_or(0, |(_, n)| *n);
+        let group_timeouts = timeouts
+            .iter()
+            .find(|(g, _)| *g == case.group)
+            .map_or(0, |(_, n)| *n);
         if group_timeouts >= TIMEOUTS_BEFORE_SKIP {
             log.runs.push(CaseRun::Skipped(format!(
                 "not run: {group_timeouts} earlier cases of group `{}` timed out",
@@ -70,7 +78,12 @@ pub fn run_cases(binary: &Path, workdir: &Path, cases: &[Case], limits_of: &dyn 
                 log.output.push_str(&old.finish());
             }
             let budget: Duration = cases[index..].iter().map(|c| limits_of(c).time).sum();
-            let job = driver_job(binary, workdir, &limits, budget.min(Duration::from_secs(600)));
+            let job = driver_job(
+                binary,
+                workdir,
+                &limits,
+                budget.min(Duration::from_secs(600)),
+            );
             match Session::start(&job, limits.output_bytes) {
                 Ok(started) => session = Some((started, limits)),
                 Err(err) => {

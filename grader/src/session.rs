@@ -61,11 +61,19 @@ impl Session {
         let pgid = child.id();
         let nonce = fresh_nonce();
         let mut stdin = child.stdin.take().expect("piped");
-        let hello = serde_json::to_string(&Hello { nonce: nonce.clone() }).expect("serialisable");
+        let hello = serde_json::to_string(&Hello {
+            nonce: nonce.clone(),
+        })
+        .expect("serialisable");
         // A driver that died at once shows up as Died on the first question.
         let _ = writeln!(stdin, "{hello}");
         let student_output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let events = read_frames(child.stdout.take().expect("piped"), nonce, output_cap, student_output.clone());
+        let events = read_frames(
+            child.stdout.take().expect("piped"),
+            nonce,
+            output_cap,
+            student_output.clone(),
+        );
         let stderr = process::drain_capped(child.stderr.take().expect("piped"), KEPT_OUTPUT);
         let exit = process::reap_in_background(&child);
         Ok(Session {
@@ -88,7 +96,11 @@ impl Session {
     pub fn ask(&mut self, request: &Request, limit: Duration) -> Answer {
         let line = serde_json::to_string(request).expect("serialisable");
         let started = Instant::now();
-        let sent = self.stdin.as_mut().is_some_and(|stdin| writeln!(stdin, "{line}").and_then(|()| stdin.flush()).is_ok());
+        let sent = self.stdin.as_mut().is_some_and(|stdin| {
+            writeln!(stdin, "{line}")
+                .and_then(|()| stdin.flush())
+                .is_ok()
+        });
         if !sent {
             return self.died();
         }
@@ -106,7 +118,10 @@ impl Session {
                 // A frame for another case can only be forged: ignore it.
                 Ok(Event::Frame(_)) => continue,
                 Ok(Event::BadFrame(message)) => {
-                    return Answer::Replied(Reply::BadRequest(format!("unreadable driver frame: {message}")), started.elapsed())
+                    return Answer::Replied(
+                        Reply::BadRequest(format!("unreadable driver frame: {message}")),
+                        started.elapsed(),
+                    )
                 }
                 Ok(Event::OutputLimit) => {
                     self.stop();
@@ -145,7 +160,11 @@ impl Session {
         let _ = self.exit.recv_timeout(Duration::from_millis(500));
         self.stop();
         process::kill_group_quietly(self.pgid);
-        let mut text = self.student_output.lock().map(|o| o.clone()).unwrap_or_default();
+        let mut text = self
+            .student_output
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default();
         if let Ok((stderr, _)) = self.stderr.recv_timeout(Duration::from_secs(2)) {
             text.extend_from_slice(&stderr);
         }
@@ -183,7 +202,9 @@ fn read_frames(
             line.clear();
             // Cap the line length too: a newline-free flood must not grow
             // without bound before the output limit sees it.
-            let read = (&mut reader).take(output_cap + 1).read_until(b'\n', &mut line);
+            let read = (&mut reader)
+                .take(output_cap + 1)
+                .read_until(b'\n', &mut line);
             match read {
                 Ok(0) | Err(_) => {
                     let _ = tx.send(Event::Eof);
@@ -219,7 +240,12 @@ fn read_frames(
 }
 
 /// Start a driver binary at `path` under the given limits.
-pub fn driver_job(path: &Path, workdir: &Path, limits: &crate::course::Limits, cpu_budget: Duration) -> Job {
+pub fn driver_job(
+    path: &Path,
+    workdir: &Path,
+    limits: &crate::course::Limits,
+    cpu_budget: Duration,
+) -> Job {
     let mut job = Job::new(path, workdir);
     job.rlimits.address_space = Some(limits.memory_bytes);
     job.rlimits.cpu_seconds = Some(cpu_budget.as_secs().max(1) + 1);

@@ -43,7 +43,12 @@ pub fn lab_dir(submission: &Path, id: &str) -> PathBuf {
 /// under `labs/<id>/src`.
 pub fn attempts(submission: &Path, id: &str) -> bool {
     let mut found = Vec::new();
-    let _ = collect(&lab_dir(submission, id).join("src"), Path::new(""), &mut found, &mut Vec::new());
+    let _ = collect(
+        &lab_dir(submission, id).join("src"),
+        Path::new(""),
+        &mut found,
+        &mut Vec::new(),
+    );
     !found.is_empty()
 }
 
@@ -58,7 +63,10 @@ pub struct Sources {
 
 /// Read `labs/<id>/src/**/*.rs` of a submission.
 pub fn take_sources(submission: &Path, id: &str) -> Result<Sources, SourceError> {
-    read_sources(&lab_dir(submission, id).join("src"), &format!("labs/{id}/src"))
+    read_sources(
+        &lab_dir(submission, id).join("src"),
+        &format!("labs/{id}/src"),
+    )
 }
 
 /// Read the `.rs` files under `src` (shown to students as `shown`).
@@ -70,10 +78,14 @@ pub fn read_sources(src: &Path, shown: &str) -> Result<Sources, SourceError> {
         message: err.to_string(),
     })?;
     if !paths.iter().any(|p| p == Path::new("lib.rs")) {
-        return Err(SourceError::NoLib { dir: shown.to_owned() });
+        return Err(SourceError::NoLib {
+            dir: shown.to_owned(),
+        });
     }
     if paths.len() > MAX_FILES {
-        return Err(SourceError::TooLarge { dir: shown.to_owned() });
+        return Err(SourceError::TooLarge {
+            dir: shown.to_owned(),
+        });
     }
     let mut total = 0u64;
     let mut files = Vec::new();
@@ -84,7 +96,9 @@ pub fn read_sources(src: &Path, shown: &str) -> Result<Sources, SourceError> {
         })?;
         total += bytes.len() as u64;
         if total > MAX_BYTES {
-            return Err(SourceError::TooLarge { dir: shown.to_owned() });
+            return Err(SourceError::TooLarge {
+                dir: shown.to_owned(),
+            });
         }
         files.push((rel, bytes));
     }
@@ -98,7 +112,12 @@ pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     found.into_iter().map(|rel| dir.join(rel)).collect()
 }
 
-fn collect(dir: &Path, rel: &Path, found: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn collect(
+    dir: &Path,
+    rel: &Path,
+    found: &mut Vec<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries.collect::<Result<_, _>>()?,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -149,7 +168,11 @@ mod tests {
         std::fs::write(dir.path().join("labs/02-x/build.rs"), "fn main(){}").unwrap();
         std::os::unix::fs::symlink("/etc/passwd", src.join("secret.rs")).unwrap();
         let sources = take_sources(dir.path(), "02-x").unwrap();
-        let names: Vec<_> = sources.files.iter().map(|(p, _)| p.display().to_string()).collect();
+        let names: Vec<_> = sources
+            .files
+            .iter()
+            .map(|(p, _)| p.display().to_string())
+            .collect();
         assert_eq!(names, ["lib.rs", "nested/mod.rs"]);
         assert_eq!(sources.skipped.len(), 2);
     }
@@ -160,7 +183,12 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("labs/02-x/src")).unwrap();
         std::fs::write(dir.path().join("labs/02-x/src/main.rs"), "fn main(){}").unwrap();
         assert!(attempts(dir.path(), "02-x"));
-        assert_eq!(take_sources(dir.path(), "02-x").unwrap_err(), SourceError::NoLib { dir: "labs/02-x/src".into() });
+        assert_eq!(
+            take_sources(dir.path(), "02-x").unwrap_err(),
+            SourceError::NoLib {
+                dir: "labs/02-x/src".into()
+            }
+        );
         assert!(!attempts(dir.path(), "03-y"));
     }
 }

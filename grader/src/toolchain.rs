@@ -24,11 +24,17 @@ impl Toolchain {
         let sysroot = run("rustc", &["--print", "sysroot"])?;
         let rustc = PathBuf::from(sysroot.trim()).join("bin").join("rustc");
         if !rustc.is_file() {
-            return Err(ToolchainError(format!("{} does not exist", rustc.display())));
+            return Err(ToolchainError(format!(
+                "{} does not exist",
+                rustc.display()
+            )));
         }
         let verbose = run(rustc.to_str().unwrap_or("rustc"), &["-vV"])?;
         let first = verbose.lines().next().unwrap_or_default();
-        let host = verbose.lines().find_map(|l| l.strip_prefix("host: ")).unwrap_or_default();
+        let host = verbose
+            .lines()
+            .find_map(|l| l.strip_prefix("host: "))
+            .unwrap_or_default();
         Ok(Toolchain {
             rustc,
             version: format!("{first} ({host})"),
@@ -42,7 +48,9 @@ fn run(program: &str, args: &[&str]) -> Result<String, ToolchainError> {
         .output()
         .map_err(|err| ToolchainError(format!("{program}: {err}")))?;
     if !output.status.success() {
-        return Err(ToolchainError(String::from_utf8_lossy(&output.stderr).into_owned()));
+        return Err(ToolchainError(
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -191,7 +191,13 @@ mod tests {
 
     #[test]
     fn a_frame_with_another_nonce_is_student_output() {
-        let line = frame_line("abc", &Response { id: "x".into(), reply: Reply::Ok(Value::Null) });
+        let line = frame_line(
+            "abc",
+            &Response {
+                id: "x".into(),
+                reply: Reply::Ok(Value::Null),
+            },
+        );
         assert!(parse_frame("abd", line.trim()).is_none());
         assert!(parse_frame("abc", "test result: ok. 9 passed").is_none());
     }

@@ -77,14 +77,17 @@ impl<'a> Args<'a> {
 
     /// Argument `name` as a vector of `f32`.
     pub fn f32_vec(&self, name: &str) -> Result<Vec<f32>, ArgError> {
-        to_f32_vec(self.raw(name)?).ok_or_else(|| ArgError(format!("argument `{name}` is not a float array")))
+        to_f32_vec(self.raw(name)?)
+            .ok_or_else(|| ArgError(format!("argument `{name}` is not a float array")))
     }
 
     /// Argument `name` as a list of `f32` vectors (rows may differ in length).
     pub fn f32_rows(&self, name: &str) -> Result<Vec<Vec<f32>>, ArgError> {
         let bad = || ArgError(format!("argument `{name}` is not an array of float arrays"));
         let rows = self.raw(name)?.as_array().ok_or_else(bad)?;
-        rows.iter().map(|row| to_f32_vec(row).ok_or_else(bad)).collect()
+        rows.iter()
+            .map(|row| to_f32_vec(row).ok_or_else(bad))
+            .collect()
     }
 
     /// Argument `name` as a `u64`.

@@ -21,7 +21,13 @@ pub trait LabModule: Sync {
     fn cases(&self, group: &str, rng: &mut CaseRng, generated: u32) -> Option<Vec<Case>>;
 
     /// Judge `actual` against `expected` for `case`.
-    fn compare(&self, case: &Case, expected: &Reply, actual: &Reply, tolerance: Tolerance) -> Verdict {
+    fn compare(
+        &self,
+        case: &Case,
+        expected: &Reply,
+        actual: &Reply,
+        tolerance: Tolerance,
+    ) -> Verdict {
         let _ = case;
         compare_replies(expected, actual, tolerance)
     }

@@ -148,7 +148,9 @@ impl Report {
         self.labs
             .iter()
             .filter(|lab| lab.status != LabStatus::NotSubmitted)
-            .all(|lab| lab.status == LabStatus::Graded && lab.cases.iter().all(|c| c.outcome.passed()))
+            .all(|lab| {
+                lab.status == LabStatus::Graded && lab.cases.iter().all(|c| c.outcome.passed())
+            })
     }
 }
 

@@ -18,7 +18,10 @@ fn dispatch(call: &str, args: &Args) -> Result<Reply, ArgError> {
     Ok(match call {
         "dot" => scalar(lab::dot(&args.f32_vec("a")?, &args.f32_vec("b")?)),
         "norm" => scalar(lab::norm(&args.f32_vec("v")?)),
-        "cosine_similarity" => scalar(lab::cosine_similarity(&args.f32_vec("a")?, &args.f32_vec("b")?)),
+        "cosine_similarity" => scalar(lab::cosine_similarity(
+            &args.f32_vec("a")?,
+            &args.f32_vec("b")?,
+        )),
         "l2_normalize" => match lab::l2_normalize(&args.f32_vec("v")?) {
             Ok(v) => Reply::Ok(floats(&v)),
             Err(err) => Reply::Err(similarity_error(&err)),
@@ -48,7 +51,9 @@ fn analogy(args: &Args) -> Result<Reply, ArgError> {
                 .parse::<Vec<(String, Vec<Value>)>>("vocabulary")?
                 .into_iter()
                 .map(|(word, xs)| {
-                    let xs = xs.iter().map(|x| lab_protocol::decode_float(x).unwrap_or(f64::NAN) as f32);
+                    let xs = xs
+                        .iter()
+                        .map(|x| lab_protocol::decode_float(x).unwrap_or(f64::NAN) as f32);
                     (word, xs.collect())
                 })
                 .collect();
@@ -60,10 +65,16 @@ fn analogy(args: &Args) -> Result<Reply, ArgError> {
     };
     let (a, b, c) = (args.str("a")?, args.str("b")?, args.str("c")?);
     Ok(match lab::analogy(&vocab, a, b, c) {
-        Ok(answer) => Reply::Ok(json!({ "word": answer.word, "score": float(f64::from(answer.score)) })),
-        Err(AnalogyError::UnknownWord(word)) => Reply::Err(json!({ "kind": "unknown_word", "word": word })),
+        Ok(answer) => {
+            Reply::Ok(json!({ "word": answer.word, "score": float(f64::from(answer.score)) }))
+        }
+        Err(AnalogyError::UnknownWord(word)) => {
+            Reply::Err(json!({ "kind": "unknown_word", "word": word }))
+        }
         Err(AnalogyError::NoCandidates) => Reply::Err(json!({ "kind": "no_candidates" })),
-        Err(AnalogyError::Similarity(err)) => Reply::Err(json!({ "kind": "similarity", "error": similarity_error(&err) })),
+        Err(AnalogyError::Similarity(err)) => {
+            Reply::Err(json!({ "kind": "similarity", "error": similarity_error(&err) }))
+        }
     })
 }
 
@@ -88,7 +99,11 @@ fn similarity_error(err: &SimilarityError) -> Value {
 fn vocabulary_error(err: &VocabularyError) -> Value {
     match err {
         VocabularyError::Empty => json!({ "kind": "empty_vocabulary" }),
-        VocabularyError::LengthMismatch { word, expected, found } => {
+        VocabularyError::LengthMismatch {
+            word,
+            expected,
+            found,
+        } => {
             json!({ "kind": "vocabulary_length_mismatch", "word": word, "expected": expected, "found": found })
         }
         VocabularyError::DuplicateWord(word) => json!({ "kind": "duplicate_word", "word": word }),

@@ -1,0 +1,539 @@
+//! End-to-end tests of the `grader` binary on lab 02: the untouched starter,
+//! the reference as a submission, and one fixture submission per outcome
+//! (see tests/fixtures/02-cosine-similarity/README.md).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const LAB: &str = "02-cosine-similarity";
+/// Generous outer limit for one grader run (the first one builds the cache).
+const OUTER_LIMIT: Duration = Duration::from_secs(600);
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("grader/ has a parent")
+        .to_owned()
+}
+
+/// Run the grader with `args` under an outer timeout.
+fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .arg("--course")
+        .arg(course_root())
+        .args(args)
+        .envs(envs.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("grader starts");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stdout.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stderr.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > OUTER_LIMIT {
+            child.kill().unwrap();
+            panic!("grader ran past {OUTER_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
+}
+
+/// `grader check PATH --lab 02 --seed 7 --format json`, parsed.
+fn check_json(path: &Path, envs: &[(&str, &str)]) -> (i32, Value, String) {
+    let output = grader(
+        &[
+            "check",
+            path.to_str().unwrap(),
+            "--lab",
+            LAB,
+            "--seed",
+            "7",
+            "--format",
+            "json",
+        ],
+        envs,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
+        panic!(
+            "no JSON report ({err}); stderr:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().expect("exited"), report, stdout)
+}
+
+#[derive(serde::Deserialize)]
+struct Recipe {
+    #[expect(dead_code, reason = "documents the fixture in its file")]
+    description: String,
+    base: String,
+    #[serde(default, rename = "edit")]
+    edits: Vec<Edit>,
+}
+
+#[derive(serde::Deserialize)]
+struct Edit {
+    file: String,
+    find: String,
+    replace: String,
+}
+
+/// A submission folder holding lab 02 built from fixture `name`'s recipe
+/// (or `reference`/`starter` untouched).
+fn submission(name: &str) -> tempfile::TempDir {
+    let root = course_root();
+    let recipe: Recipe = match name {
+        "reference" | "starter" => Recipe {
+            description: String::new(),
+            base: name.to_owned(),
+            edits: Vec::new(),
+        },
+        _ => {
+            let path = root
+                .join("tests/fixtures")
+                .join(LAB)
+                .join(format!("{name}.toml"));
+            toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+        }
+    };
+    let base = match recipe.base.as_str() {
+        "reference" => root.join("reference").join(LAB).join("src"),
+        "starter" => root.join("labs").join(LAB).join("src"),
+        other => panic!("unknown base {other}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("labs").join(LAB).join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
+    }
+    for edit in &recipe.edits {
+        let file = src.join(&edit.file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            text.matches(&edit.find).count(),
+            1,
+            "fixture {name}: edit text must occur once in {}",
+            edit.file
+        );
+        std::fs::write(&file, text.replace(&edit.find, &edit.replace)).unwrap();
+    }
+    dir
+}
+
+fn lab(report: &Value) -> &Value {
+    report["labs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == LAB)
+        .expect("lab 02 in the report")
+}
+
+fn cases_of<'a>(report: &'a Value, group: &str) -> Vec<&'a Value> {
+    lab(report)["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["group"] == group)
+        .collect()
+}
+
+fn group_score(report: &Value, group: &str) -> (f64, f64) {
+    let g = lab(report)["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == group)
+        .unwrap();
+    (
+        g["score"].as_f64().unwrap(),
+        g["max_score"].as_f64().unwrap(),
+    )
+}
+
+fn outcomes(report: &Value) -> Vec<(String, String)> {
+    lab(report)["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn reference_copied_into_a_submission_scores_full_marks_and_exits_0() {
+    let dir = submission("reference");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["score"], report["max_score"]);
+    assert!(report["max_score"].as_f64().unwrap() > 20.0);
+    assert_eq!(report["hidden_seed"], 7);
+    assert!(outcomes(&report).iter().all(|(_, o)| o == "pass"));
+}
+
+#[test]
+fn the_untouched_checkout_scores_zero_with_hints_and_exits_1() {
+    let root = course_root();
+    let output = grader(
+        &[
+            "check",
+            root.to_str().unwrap(),
+            "--seed",
+            "7",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "02-cosine-similarity · Cosine similarity and nearest neighbours  0.00 / 22.00"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("hint: cosine(a, b) = dot(a, b) / (|a| * |b|)"),
+        "{text}"
+    );
+    assert!(text.contains("this function is still a TODO"), "{text}");
+    let (code, report, _) = check_json(&root, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["score"], 0.0);
+    let course: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("course.toml")).unwrap()).unwrap();
+    assert_eq!(
+        course["labs"].as_array().unwrap().len(),
+        report["labs"].as_array().unwrap().len(),
+        "every lab is reported"
+    );
+}
+
+#[test]
+fn forgetting_the_norm_division_loses_the_cosine_groups_and_names_the_case() {
+    let dir = submission("wrong-cosine");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    for group in ["cosine", "hidden-cosine", "numerics"] {
+        let (score, max) = group_score(&report, group);
+        assert!(
+            score < max,
+            "group {group} should lose points: {score}/{max}"
+        );
+    }
+    assert_eq!(group_score(&report, "dot-and-norm"), (2.0, 2.0));
+    assert_eq!(group_score(&report, "errors"), (2.0, 2.0));
+    let opposite = cases_of(&report, "cosine")
+        .into_iter()
+        .find(|c| c["id"] == "cosine/opposite")
+        .unwrap();
+    assert_eq!(opposite["outcome"], "wrong_answer");
+    assert!(
+        opposite["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the value: expected -1"),
+        "{opposite}"
+    );
+    assert_eq!(opposite["details"]["expected"]["ok"], -1.0);
+    let hidden = cases_of(&report, "hidden-cosine");
+    assert!(hidden.iter().any(|c| c["outcome"] == "wrong_answer"));
+    assert!(
+        hidden.iter().all(|c| c["details"].is_null()),
+        "hidden cases never carry inputs or expected values"
+    );
+}
+
+#[test]
+fn a_crate_that_does_not_compile_is_a_compile_error_with_the_diagnostic() {
+    let dir = submission("compile-error");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lab(&report)["status"], "compile_error");
+    let message = lab(&report)["message"].as_str().unwrap();
+    assert!(message.contains("src/lib.rs"), "{message}");
+    assert!(
+        !message.contains("/tmp/"),
+        "scratch paths are removed: {message}"
+    );
+    assert!(outcomes(&report).iter().all(|(_, o)| o == "compile_error"));
+    assert_eq!(report["score"], 0.0);
+}
+
+#[test]
+fn a_panicking_function_is_a_runtime_error_and_the_rest_still_scores() {
+    let dir = submission("panics");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let dot = cases_of(&report, "dot-and-norm")
+        .into_iter()
+        .find(|c| c["id"] == "dot-and-norm/dot-of-small-vectors")
+        .unwrap();
+    assert_eq!(dot["outcome"], "runtime_error");
+    assert!(
+        dot["message"]
+            .as_str()
+            .unwrap()
+            .contains("index out of bounds"),
+        "{dot}"
+    );
+    assert_eq!(group_score(&report, "cosine"), (3.0, 3.0));
+    assert_eq!(group_score(&report, "analogy"), (2.0, 2.0));
+}
+
+fn leftover_processes(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(marker) {
+            found.push(cmdline);
+        }
+    }
+    found
+}
+
+#[test]
+fn a_looping_function_times_out_within_its_limit_and_leaves_no_process() {
+    let dir = submission("loops");
+    let started = Instant::now();
+    let (code, report, _) = check_json(dir.path(), &[]);
+    let took = started.elapsed();
+    assert_eq!(code, 1);
+    let timeouts = outcomes(&report)
+        .iter()
+        .filter(|(_, o)| o == "timeout")
+        .count();
+    assert!(timeouts >= 2, "{:?}", outcomes(&report));
+    let timed_dot = cases_of(&report, "dot-and-norm")
+        .into_iter()
+        .find(|c| c["id"] == "dot-and-norm/dot-of-small-vectors")
+        .unwrap();
+    assert_eq!(timed_dot["outcome"], "timeout");
+    assert!(timed_dot["message"].as_str().unwrap().contains("2000 ms"));
+    // Each real timeout costs its 2 s limit plus the kill grace; everything
+    // else (compile, other cases) fits in a small slack.
+    let run_timeouts = lab(&report)["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["outcome"] == "timeout" && !c["message"].as_str().unwrap().starts_with("not run")
+        })
+        .count();
+    let budget = Duration::from_millis(2_300) * run_timeouts as u32 + Duration::from_secs(30);
+    assert!(took < budget, "took {took:?} for {run_timeouts} timeouts");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(leftover_processes("sleep 313"), Vec::<String>::new());
+}
+
+#[test]
+fn printing_fake_results_and_exiting_early_gains_nothing() {
+    let dir = submission("forges");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["score"], 0.0);
+    let identical = cases_of(&report, "cosine")
+        .into_iter()
+        .find(|c| c["id"] == "cosine/identical")
+        .unwrap();
+    assert_eq!(identical["outcome"], "runtime_error");
+    assert!(
+        identical["message"]
+            .as_str()
+            .unwrap()
+            .contains("exit status 0"),
+        "{identical}"
+    );
+}
+
+#[test]
+fn the_environment_holds_no_secret_for_the_submission_to_find() {
+    let dir = submission("reads-env");
+    let canary = "canary-5f0e1d";
+    let (_, report, raw) = check_json(
+        dir.path(),
+        &[
+            ("GRADER_TEST_CANARY", canary),
+            ("GRADER_SECRET_SEED", canary),
+        ],
+    );
+    assert!(!raw.contains(canary), "the canary leaked into the report");
+    let printed = lab(&report)["student_output"].as_str().unwrap_or_default();
+    assert!(
+        printed.contains("ENV RUST_BACKTRACE=0"),
+        "the fixture's prints are captured: {printed}"
+    );
+    assert_eq!(
+        group_score(&report, "dot-and-norm"),
+        (2.0, 2.0),
+        "no secret found, so dot answers honestly"
+    );
+}
+
+#[test]
+fn an_allocation_past_the_memory_limit_is_a_memory_limit_outcome() {
+    let dir = submission("memory-bomb");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let norm = cases_of(&report, "dot-and-norm")
+        .into_iter()
+        .find(|c| c["id"] == "dot-and-norm/norm-of-3-4")
+        .unwrap();
+    assert_eq!(norm["outcome"], "memory_limit", "{norm}");
+    assert_eq!(group_score(&report, "cosine"), (3.0, 3.0));
+}
+
+#[test]
+fn endless_printing_stops_at_the_output_limit() {
+    let dir = submission("floods-output");
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let unit = cases_of(&report, "normalize")
+        .into_iter()
+        .find(|c| c["id"] == "normalize/three-four")
+        .unwrap();
+    assert_eq!(unit["outcome"], "output_limit", "{unit}");
+    assert_eq!(group_score(&report, "top-k"), (3.0, 3.0));
+}
+
+#[test]
+fn a_submission_without_the_lab_is_not_submitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, report, _) = check_json(dir.path(), &[]);
+    assert_eq!(code, 0, "nothing graded, nothing failed");
+    assert_eq!(lab(&report)["status"], "not_submitted");
+    assert_eq!(report["max_score"], 0.0);
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let output = grader(&["check", ".", "--lab", "99-nope"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown lab `99-nope`"));
+    let output = grader(&["check", "/definitely/not/here"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = grader(&["check", "--format", "xml"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_manifest_is_refused_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("course.toml"),
+        "format_version = 1\ntitle = \"x\"\nlabs = []\ncolour = 3\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .args(["--course", dir.path().to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("course.toml") && stderr.contains("line 4") && stderr.contains("colour"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stored_public_cases_are_fresh() {
+    let output = grader(&["bless", "--check"], &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("public cases are fresh"));
+}
+
+/// Snapshots: durations, paths and the toolchain are redacted.
+fn redacted_json(mut report: Value) -> Value {
+    report["submission"] = "[submission]".into();
+    report["rustc"] = "[rustc]".into();
+    report["grader_version"] = "[version]".into();
+    for lab in report["labs"].as_array_mut().unwrap() {
+        for case in lab["cases"].as_array_mut().unwrap() {
+            if !case["duration_ms"].is_null() {
+                case["duration_ms"] = "[ms]".into();
+            }
+        }
+    }
+    report
+}
+
+#[test]
+fn json_report_of_a_partly_wrong_submission_matches_its_snapshot() {
+    let dir = submission("panics");
+    let (_, report, _) = check_json(dir.path(), &[]);
+    insta::assert_json_snapshot!("panics-json", redacted_json(report));
+}
+
+#[test]
+fn human_report_of_a_partly_wrong_submission_matches_its_snapshot() {
+    let dir = submission("wrong-cosine");
+    let output = grader(
+        &[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--lab",
+            LAB,
+            "--seed",
+            "7",
+            "--color",
+            "never",
+        ],
+        &[],
+    );
+    let text = String::from_utf8_lossy(&output.stdout)
+        .replace(dir.path().to_str().unwrap(), "[submission]");
+    let text: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("hidden seed:") {
+                "hidden seed: 7 · [rustc] · [version]".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    insta::assert_snapshot!("wrong-cosine-human", text.join("\n"));
+}
