@@ -491,6 +491,9 @@ fn redacted_json(mut report: Value) -> Value {
     report["rustc"] = "[rustc]".into();
     report["grader_version"] = "[version]".into();
     for lab in report["labs"].as_array_mut().unwrap() {
+        if let Some(output) = lab["student_output"].as_str() {
+            lab["student_output"] = redact_thread_ids(output).into();
+        }
         for case in lab["cases"].as_array_mut().unwrap() {
             if !case["duration_ms"].is_null() {
                 case["duration_ms"] = "[ms]".into();
@@ -498,6 +501,21 @@ fn redacted_json(mut report: Value) -> Value {
         }
     }
     report
+}
+
+/// Panic messages name the thread with its OS id: `thread 'main' (20394)`.
+fn redact_thread_ids(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("thread 'main' (") {
+        let (head, tail) = rest.split_at(at + "thread 'main' (".len());
+        out.push_str(head);
+        let digits = tail.chars().take_while(char::is_ascii_digit).count();
+        out.push_str("[tid]");
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

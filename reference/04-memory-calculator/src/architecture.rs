@@ -246,7 +246,8 @@ pub struct Projection {
 }
 
 impl Projection {
-    fn new(name: &'static str, in_features: u64, out_features: u64) -> Self {
+    /// A projection named `name` from `in_features` to `out_features`.
+    pub fn new(name: &'static str, in_features: u64, out_features: u64) -> Self {
         Projection {
             name,
             in_features,

@@ -9,9 +9,9 @@ use crate::error::CalcError;
 /// The product of `factors` in `u128`, or `None` if even `u128` overflows (then the result,
 /// whatever it is later divided by here, cannot fit in a `u64` either).
 pub fn checked_product(factors: &[u64]) -> Option<u128> {
-    factors
-        .iter()
-        .try_fold(1u128, |product, &factor| product.checked_mul(u128::from(factor)))
+    factors.iter().try_fold(1u128, |product, &factor| {
+        product.checked_mul(u128::from(factor))
+    })
 }
 
 /// The sum of products: `sum_of_products(&[&[2, 3], &[4]])` is `2 x 3 + 4 = 10`.

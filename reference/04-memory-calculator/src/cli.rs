@@ -152,7 +152,9 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Command, Cl
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name.to_string(), Some(value.to_string())),
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_string(), Some(value.to_string()))
+            }
             _ => (arg.clone(), None),
         };
         let mut value = || {
@@ -331,12 +333,10 @@ mod tests {
     fn a_missing_file_is_bad_input() {
         let mut out = Vec::new();
         let mut err = Vec::new();
-        let code = main(
-            ["/nonexistent/config.json".to_string()],
-            &mut out,
-            &mut err,
-        );
+        let code = main(["/nonexistent/config.json".to_string()], &mut out, &mut err);
         assert_eq!(code, EXIT_BAD_INPUT);
-        assert!(String::from_utf8(err).unwrap().starts_with("memcalc: cannot read"));
+        assert!(String::from_utf8(err)
+            .unwrap()
+            .starts_with("memcalc: cannot read"));
     }
 }

@@ -59,7 +59,10 @@ impl fmt::Display for ConfigError {
                 field,
                 expected,
                 found,
-            } => write!(f, "config field `{field}` must be {expected}, found {found}"),
+            } => write!(
+                f,
+                "config field `{field}` must be {expected}, found {found}"
+            ),
             ConfigError::UnknownFamily { model_type } => {
                 let known: Vec<&str> = Family::ALL.iter().map(|family| family.name()).collect();
                 write!(
@@ -161,9 +164,11 @@ pub fn parse_config(json: &str) -> Result<Architecture, ConfigError> {
     })?;
     let object = value.as_object().ok_or(ConfigError::NotAnObject)?;
     let fields = Fields(object);
-    let model_type = fields.string("model_type")?.ok_or(ConfigError::MissingField {
-        field: "model_type",
-    })?;
+    let model_type = fields
+        .string("model_type")?
+        .ok_or(ConfigError::MissingField {
+            field: "model_type",
+        })?;
     let architecture = match model_type {
         "gpt2" => Architecture::Gpt2(read_gpt2(&fields)?),
         "llama" => Architecture::Llama(read_llama(&fields)?),
@@ -277,8 +282,8 @@ mod tests {
         for (bad, found) in [
             ("-1", "-1"),
             ("768.5", "768.5"),
-            ("1e30", "1e30"),
-            ("18446744073709551616", "1.8446744073709552e19"),
+            ("1e30", "1e+30"),
+            ("18446744073709551616", "1.8446744073709552e+19"),
             ("\"768\"", "\"768\""),
         ] {
             let json = GPT2.replace("\"n_embd\": 768", &format!("\"n_embd\": {bad}"));

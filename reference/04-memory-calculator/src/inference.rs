@@ -20,8 +20,9 @@ pub const OVERHEAD_DENOMINATOR: u64 = 5;
 /// Errors: `Zero { field: "params" }`; `Overflow { quantity: "weight memory" }`.
 pub fn weight_bytes(params: u64, precision: Precision) -> Result<Bytes, CalcError> {
     require_nonzero("params", params)?;
-    let bits = checked_product(&[params, precision.bits()])
-        .ok_or(CalcError::Overflow { quantity: "weight memory" })?;
+    let bits = checked_product(&[params, precision.bits()]).ok_or(CalcError::Overflow {
+        quantity: "weight memory",
+    })?;
     fit_u64(bits.div_ceil(8), "weight memory").map(Bytes)
 }
 
@@ -34,10 +35,11 @@ pub fn weight_bytes(params: u64, precision: Precision) -> Result<Bytes, CalcErro
 /// Errors: `Zero { field: "params" }`; `Overflow { quantity: "inference vram" }`.
 pub fn inference_vram(params: u64, precision: Precision) -> Result<Bytes, CalcError> {
     require_nonzero("params", params)?;
-    let numerator = checked_product(&[params, precision.bits(), OVERHEAD_NUMERATOR])
-        .ok_or(CalcError::Overflow {
+    let numerator = checked_product(&[params, precision.bits(), OVERHEAD_NUMERATOR]).ok_or(
+        CalcError::Overflow {
             quantity: "inference vram",
-        })?;
+        },
+    )?;
     let denominator = 8 * u128::from(OVERHEAD_DENOMINATOR);
     fit_u64(numerator.div_ceil(denominator), "inference vram").map(Bytes)
 }

@@ -117,7 +117,8 @@ pub struct LoraMemory {
 }
 
 /// Memory to fine-tune with LoRA: the frozen base weights, plus the adapters with their
-/// gradients and optimizer state, plus activations. Each part uses [`weight_bytes`].
+/// gradients and optimizer state, plus activations. Each part uses
+/// [`crate::weight_bytes`].
 ///
 /// Errors, in this order: `Zero { field: "base_params" }`, `Zero { field: "adapter_params" }`;
 /// `Overflow { quantity: "lora memory" }` if any part or the total exceeds `u64`.

@@ -27,19 +27,19 @@ pub fn gpt2_param_count(config: &Gpt2Config) -> Result<u64, CalcError> {
     );
     let i = config.intermediate_size();
     let mut terms: Vec<Vec<u64>> = vec![
-        vec![v, h],        // wte
-        vec![p, h],        // wpe
-        vec![l, 2, h],     // ln_1: weight + bias
-        vec![l, h, 3, h],  // c_attn weight
-        vec![l, 3, h],     // c_attn bias
-        vec![l, h, h],     // attn.c_proj weight
-        vec![l, h],        // attn.c_proj bias
-        vec![l, 2, h],     // ln_2
-        vec![l, h, i],     // c_fc weight
-        vec![l, i],        // c_fc bias
-        vec![l, i, h],     // mlp.c_proj weight
-        vec![l, h],        // mlp.c_proj bias
-        vec![2, h],        // ln_f
+        vec![v, h],       // wte
+        vec![p, h],       // wpe
+        vec![l, 2, h],    // ln_1: weight + bias
+        vec![l, h, 3, h], // c_attn weight
+        vec![l, 3, h],    // c_attn bias
+        vec![l, h, h],    // attn.c_proj weight
+        vec![l, h],       // attn.c_proj bias
+        vec![l, 2, h],    // ln_2
+        vec![l, h, i],    // c_fc weight
+        vec![l, i],       // c_fc bias
+        vec![l, i, h],    // mlp.c_proj weight
+        vec![l, h],       // mlp.c_proj bias
+        vec![2, h],       // ln_f
     ];
     if !config.tie_word_embeddings {
         terms.push(vec![v, h]); // lm_head, no bias

@@ -175,7 +175,10 @@ fn training_rows(params: u64, activations: u64) -> Result<Vec<TrainingRow>, Calc
         .collect()
 }
 
-fn kv_cache_report(arch: &Architecture, options: &ReportOptions) -> Result<KvCacheReport, CalcError> {
+fn kv_cache_report(
+    arch: &Architecture,
+    options: &ReportOptions,
+) -> Result<KvCacheReport, CalcError> {
     let skipped = |reason: String| KvCacheReport {
         config: None,
         bytes: None,
@@ -219,8 +222,7 @@ pub fn build_report(arch: &Architecture, options: &ReportOptions) -> Result<Repo
         }),
     };
     let trainable_params = lora_trainable_params(arch, &lora_config)?;
-    let memory_config =
-        LoraMemoryConfig::qlora(params, trainable_params, options.activation_bytes);
+    let memory_config = LoraMemoryConfig::qlora(params, trainable_params, options.activation_bytes);
     let lora = LoraReport {
         memory: lora_memory(&memory_config)?,
         config: lora_config,
@@ -267,7 +269,11 @@ fn training_bits(config: &TrainingConfig) -> u64 {
 
 /// Writes the report as a human-readable table.
 pub fn render_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "Model        {} ({})", report.family, report.counted_as)?;
+    writeln!(
+        out,
+        "Model        {} ({})",
+        report.family, report.counted_as
+    )?;
     writeln!(
         out,
         "Parameters   {} ({})",
@@ -395,7 +401,11 @@ fn render_kv_cache(kv: &KvCacheReport, out: &mut dyn Write) -> io::Result<()> {
     }
 }
 
-fn render_safetensors(check: &SafetensorsCheck, params: u64, out: &mut dyn Write) -> io::Result<()> {
+fn render_safetensors(
+    check: &SafetensorsCheck,
+    params: u64,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let summary = &check.summary;
     writeln!(
         out,
@@ -407,7 +417,10 @@ fn render_safetensors(check: &SafetensorsCheck, params: u64, out: &mut dyn Write
         if check.matches {
             "equal to the parameter count".to_string()
         } else {
-            format!("DIFFERENT from the parameter count {}", group_digits(params))
+            format!(
+                "DIFFERENT from the parameter count {}",
+                group_digits(params)
+            )
         }
     )?;
     for tensor in summary.tensors.iter().filter(|t| !t.is_floating_point()) {

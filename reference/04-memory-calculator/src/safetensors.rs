@@ -71,7 +71,9 @@ fn fail(message: impl Into<String>) -> SafetensorsError {
 }
 
 /// Reads the header from the start of a safetensors file and totals its tensors.
-pub fn read_safetensors_header(mut reader: impl Read) -> Result<SafetensorsSummary, SafetensorsError> {
+pub fn read_safetensors_header(
+    mut reader: impl Read,
+) -> Result<SafetensorsSummary, SafetensorsError> {
     let mut length = [0u8; 8];
     reader
         .read_exact(&mut length)
@@ -90,7 +92,9 @@ pub fn read_safetensors_header(mut reader: impl Read) -> Result<SafetensorsSumma
     }
     let json: Value =
         serde_json::from_slice(&header).map_err(|error| fail(format!("header JSON: {error}")))?;
-    let entries = json.as_object().ok_or_else(|| fail("header is not an object"))?;
+    let entries = json
+        .as_object()
+        .ok_or_else(|| fail("header is not an object"))?;
     let mut tensors = entries
         .iter()
         .filter(|(name, _)| name.as_str() != "__metadata__")

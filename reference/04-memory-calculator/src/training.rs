@@ -145,7 +145,8 @@ pub struct TrainingMemory {
 }
 
 /// Memory to train every parameter: weights + gradients + optimizer state + master weights +
-/// activations, each part computed with [`weight_bytes`] (so rounded up per part).
+/// activations, each part computed with [`crate::weight_bytes`] (so rounded up
+/// per part).
 ///
 /// Errors: `Zero { field: "params" }` (activations may be 0: not counted);
 /// `Overflow { quantity: "training memory" }` if any part or the total exceeds `u64`.
@@ -172,11 +173,17 @@ pub fn training_memory(config: &TrainingConfig) -> Result<TrainingMemory, CalcEr
         None => Bytes(0),
     };
     let activations = Bytes(config.activation_bytes);
-    let total = [weights, gradients, optimizer_state, master_weights, activations]
-        .iter()
-        .try_fold(0u64, |sum, part| sum.checked_add(part.0))
-        .map(Bytes)
-        .ok_or(overflow)?;
+    let total = [
+        weights,
+        gradients,
+        optimizer_state,
+        master_weights,
+        activations,
+    ]
+    .iter()
+    .try_fold(0u64, |sum, part| sum.checked_add(part.0))
+    .map(Bytes)
+    .ok_or(overflow)?;
     Ok(TrainingMemory {
         weights,
         gradients,

@@ -45,7 +45,11 @@ impl Bytes {
 
     /// The binary figure alone with a fitting prefix: `"14.96 GiB"`, `"640.00 MiB"`, `"12 B"`.
     pub fn binary(self) -> String {
-        scaled(self.0, 1024, &["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"])
+        scaled(
+            self.0,
+            1024,
+            &["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"],
+        )
     }
 }
 
@@ -181,10 +185,7 @@ mod tests {
 
     #[test]
     fn display_shows_decimal_and_binary_units() {
-        assert_eq!(
-            Bytes(16_060_522_496).to_string(),
-            "16.06 GB (14.96 GiB)"
-        );
+        assert_eq!(Bytes(16_060_522_496).to_string(), "16.06 GB (14.96 GiB)");
         assert_eq!(Bytes(1 << 30).to_string(), "1.07 GB (1.00 GiB)");
         assert_eq!(Bytes(999).to_string(), "999 B");
         assert_eq!(Bytes(1500).to_string(), "1.50 kB (1.46 KiB)");
