@@ -363,6 +363,7 @@ pub fn reference_driver(
     let reference = reference_sources(course, lab)?;
     let mut hasher = Sha256::new();
     hasher.update(deps.key.as_bytes());
+    hasher.update(compile::FLAGS_VERSION.to_le_bytes());
     hasher.update(std::fs::read(course.driver_source(lab)).unwrap_or_default());
     for (path, bytes) in &reference.files {
         hasher.update(path.to_string_lossy().as_bytes());

@@ -14,6 +14,10 @@ use crate::build_cache::DepsCache;
 use crate::process::{self, Job};
 use crate::toolchain::Toolchain;
 
+/// Changes whenever the flags below change, so cached builds (the
+/// reference driver) are redone.
+pub const FLAGS_VERSION: u32 = 2;
+
 /// Wall limit of one rustc run.
 pub const COMPILE_WALL_LIMIT: Duration = Duration::from_secs(300);
 /// Address-space limit of one rustc run.
@@ -52,8 +56,6 @@ impl CompileFailure {
 fn common_args(deps: &DepsCache) -> Vec<OsString> {
     let mut args: Vec<OsString> = [
         "--edition=2021",
-        "-C",
-        "opt-level=3",
         "-C",
         "debuginfo=0",
         "-C",
