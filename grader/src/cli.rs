@@ -140,7 +140,10 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 hidden_seed: seed,
             })?;
             write_report(&report, format, output.as_deref(), color)?;
-            Ok(if report.all_passed() {
+            Ok(if report.has_grader_errors() {
+                eprintln!("error: the grader could not grade everything (see the report); this is not the submission's fault");
+                GraderExit::Error
+            } else if report.all_passed() {
                 GraderExit::Success
             } else {
                 GraderExit::Failures

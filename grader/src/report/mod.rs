@@ -154,6 +154,17 @@ impl Report {
     }
 }
 
+impl Report {
+    /// Whether the grader itself failed somewhere (exit status 2): a lab it
+    /// could not grade, or a case without an expected value.
+    pub fn has_grader_errors(&self) -> bool {
+        self.labs.iter().any(|lab| {
+            lab.status == LabStatus::GraderError
+                || lab.cases.iter().any(|c| c.outcome == Outcome::GraderError)
+        })
+    }
+}
+
 /// Round a score for reports: 4 decimals, so sums read cleanly.
 pub fn round_score(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
