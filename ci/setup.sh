@@ -13,4 +13,16 @@ if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
     rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
-echo "setup: $(rustc --version), $(cargo --version)"
+# bubblewrap: the sandbox for untrusted submissions (`grader doctor` tells
+# which isolation layers this host gives). Installed when we can.
+if ! command -v bwrap >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing bubblewrap"
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) >/dev/null \
+            || echo "setup: could not install bubblewrap; submissions will run without the sandbox" >&2
+    else
+        echo "setup: bubblewrap is not installed (Debian/Ubuntu: sudo apt-get install bubblewrap);" \
+            "grader check will run submissions without the sandbox" >&2
+    fi
+fi
+echo "setup: $(rustc --version), $(cargo --version), bwrap: $(command -v bwrap || echo none)"

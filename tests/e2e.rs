@@ -2,194 +2,42 @@
 //! the reference as a submission, and one fixture submission per outcome
 //! (see tests/fixtures/02-cosine-similarity/README.md).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::grader;
 
 const LAB: &str = "02-cosine-similarity";
-/// Generous outer limit for one grader run (the first one builds the cache).
-const OUTER_LIMIT: Duration = Duration::from_secs(600);
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("grader/ has a parent")
-        .to_owned()
-}
-
-/// Run the grader with `args` under an outer timeout.
-fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
-        .arg("--course")
-        .arg(course_root())
-        .args(args)
-        .envs(envs.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("grader starts");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > OUTER_LIMIT {
-            child.kill().unwrap();
-            panic!("grader ran past {OUTER_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
-}
 
 /// `grader check PATH --lab 02 --seed 7 --format json`, parsed.
 fn check_json(path: &Path, envs: &[(&str, &str)]) -> (i32, Value, String) {
-    let output = grader(
-        &[
-            "check",
-            path.to_str().unwrap(),
-            "--lab",
-            LAB,
-            "--seed",
-            "7",
-            "--format",
-            "json",
-        ],
-        envs,
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
-        panic!(
-            "no JSON report ({err}); stderr:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code().expect("exited"), report, stdout)
-}
-
-#[derive(serde::Deserialize)]
-struct Recipe {
-    #[expect(dead_code, reason = "documents the fixture in its file")]
-    description: String,
-    base: String,
-    #[serde(default, rename = "edit")]
-    edits: Vec<Edit>,
-}
-
-#[derive(serde::Deserialize)]
-struct Edit {
-    file: String,
-    find: String,
-    replace: String,
+    support::check_json(LAB, path, 7, envs)
 }
 
 /// A submission folder holding lab 02 built from fixture `name`'s recipe
 /// (or `reference`/`starter` untouched).
 fn submission(name: &str) -> tempfile::TempDir {
-    let root = course_root();
-    let recipe: Recipe = match name {
-        "reference" | "starter" => Recipe {
-            description: String::new(),
-            base: name.to_owned(),
-            edits: Vec::new(),
-        },
-        _ => {
-            let path = root
-                .join("tests/fixtures")
-                .join(LAB)
-                .join(format!("{name}.toml"));
-            toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-        }
-    };
-    let base = match recipe.base.as_str() {
-        "reference" => root.join("reference").join(LAB).join("src"),
-        "starter" => root.join("labs").join(LAB).join("src"),
-        other => panic!("unknown base {other}"),
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("labs").join(LAB).join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for entry in std::fs::read_dir(&base).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
-    }
-    for edit in &recipe.edits {
-        let file = src.join(&edit.file);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(
-            text.matches(&edit.find).count(),
-            1,
-            "fixture {name}: edit text must occur once in {}",
-            edit.file
-        );
-        std::fs::write(&file, text.replace(&edit.find, &edit.replace)).unwrap();
-    }
-    dir
+    support::submission(LAB, name)
 }
 
 fn lab(report: &Value) -> &Value {
-    report["labs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["id"] == LAB)
-        .expect("lab 02 in the report")
+    support::lab(report, LAB)
 }
 
 fn cases_of<'a>(report: &'a Value, group: &str) -> Vec<&'a Value> {
-    lab(report)["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["group"] == group)
-        .collect()
+    support::cases_of(report, LAB, group)
 }
 
 fn group_score(report: &Value, group: &str) -> (f64, f64) {
-    let g = lab(report)["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["name"] == group)
-        .unwrap();
-    (
-        g["score"].as_f64().unwrap(),
-        g["max_score"].as_f64().unwrap(),
-    )
+    support::group_score(report, LAB, group)
 }
 
 fn outcomes(report: &Value) -> Vec<(String, String)> {
-    lab(report)["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["id"].as_str().unwrap().to_owned(),
-                c["outcome"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    support::outcomes(report, LAB)
 }
 
 #[test]
@@ -205,7 +53,7 @@ fn reference_copied_into_a_submission_scores_full_marks_and_exits_0() {
 
 #[test]
 fn the_untouched_checkout_scores_zero_with_hints_and_exits_1() {
-    let root = course_root();
+    let root = support::course_root();
     let output = grader(
         &[
             "check",
@@ -230,7 +78,8 @@ fn the_untouched_checkout_scores_zero_with_hints_and_exits_1() {
         "{text}"
     );
     assert!(text.contains("this function is still a TODO"), "{text}");
-    let (code, report, _) = check_json(&root, &[]);
+    // Every lab of the course, not only lab 02: the whole checkout is graded.
+    let (code, report, _) = support::check_all_json(&root, 7, &[]);
     assert_eq!(code, 1);
     assert_eq!(report["score"], 0.0);
     let course: toml::Table =
@@ -489,6 +338,8 @@ fn stored_public_cases_are_fresh() {
 fn redacted_json(mut report: Value) -> Value {
     report["submission"] = "[submission]".into();
     report["rustc"] = "[rustc]".into();
+    // Which isolation layers exist depends on the host.
+    report["isolation"] = "[isolation]".into();
     report["grader_version"] = "[version]".into();
     for lab in report["labs"].as_array_mut().unwrap() {
         if let Some(output) = lab["student_output"].as_str() {
@@ -548,6 +399,8 @@ fn human_report_of_a_partly_wrong_submission_matches_its_snapshot() {
         .map(|l| {
             if l.starts_with("hidden seed:") {
                 "hidden seed: 7 · [rustc] · [version]".to_owned()
+            } else if l.starts_with("isolation:") {
+                "isolation: [isolation]".to_owned()
             } else {
                 l.to_owned()
             }

@@ -2,10 +2,12 @@
 //! answers, or (`--check`) fail when the stored ones are stale.
 
 use crate::build_cache;
+use crate::builds::reference_driver;
 use crate::cases::{PublicCases, StoredCase, CASES_FORMAT_VERSION};
-use crate::check::{expected_from_reference, public_case_inputs, reference_driver};
+use crate::check::{expected_from_reference, public_case_inputs};
 use crate::course::{Course, LabManifest};
 use crate::labs;
+use crate::sandbox::{Isolation, Slot};
 use crate::toolchain::Toolchain;
 
 /// What bless found for one lab.
@@ -24,17 +26,21 @@ pub fn bless_lab(
     course: &Course,
     lab: &LabManifest,
     toolchain: &Toolchain,
+    isolation: &Isolation,
     check_only: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<BlessStatus, String> {
     let module = labs::module(&lab.id).ok_or_else(|| format!("no grader module for {}", lab.id))?;
     let deps = build_cache::ensure(course, lab, toolchain, progress).map_err(|e| e.to_string())?;
-    let reference = reference_driver(course, lab, toolchain, &deps)?;
+    let reference = reference_driver(course, lab, toolchain, &deps, isolation)?;
     let inputs = public_case_inputs(lab, module)?;
-    let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
     let limits_of =
         |case: &crate::cases::Case| lab.limits_for(lab.group(&case.group).expect("declared"));
-    let expected = expected_from_reference(&reference, scratch.path(), &inputs, &limits_of);
+    let slot = Slot {
+        isolation,
+        uid: isolation.lease_uid(),
+    };
+    let expected = expected_from_reference(&reference, &inputs, &limits_of, slot);
     let mut cases = Vec::with_capacity(inputs.len());
     for (case, expected) in inputs.into_iter().zip(expected) {
         let expected = expected.map_err(|why| format!("{}: {why}", case.id))?;

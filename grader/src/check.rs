@@ -5,23 +5,20 @@
 use std::path::{Path, PathBuf};
 
 use lab_protocol::Reply;
-use sha2::{Digest, Sha256};
 
-use crate::build_cache::{self, DepsCache};
+use crate::build_cache;
+use crate::builds;
 use crate::cases::{self, Case, CaseRng, PublicCases};
-use crate::compile::{self, CompileFailure};
+use crate::compile::CompileFailure;
 use crate::course::{Course, LabManifest, Visibility};
 use crate::grading::{self, Expected};
 use crate::labs::{self, LabModule};
 use crate::outcome::Outcome;
 use crate::report::{round_score, CaseReport, LabReport, LabStatus, Report, REPORT_VERSION};
 use crate::runner::{self, CaseRun};
+use crate::sandbox::{Isolation, Slot};
 use crate::submission;
 use crate::toolchain::Toolchain;
-
-/// What the grader says about isolation in this build (the full sandbox is
-/// a separate layer; see DESIGN.md item 4).
-pub const ISOLATION: &str = "basic: scratch copy, cleared environment, rlimits, wall-clock kill of the process group; no namespace sandbox";
 
 /// What to grade and how.
 #[derive(Debug, Clone)]
@@ -54,6 +51,8 @@ pub struct Grader<'a> {
     pub course: &'a Course,
     /// The compiler.
     pub toolchain: &'a Toolchain,
+    /// How submissions are isolated.
+    pub isolation: &'a Isolation,
     /// Where progress lines go (stderr in the CLI).
     pub progress: &'a mut dyn FnMut(&str),
 }
@@ -95,10 +94,11 @@ impl Grader<'_> {
             course: self.course.manifest.title.clone(),
             submission: options.submission.display().to_string(),
             hidden_seed: ran_hidden.then_some(hidden_seed),
-            isolation: ISOLATION.to_owned(),
+            isolation: self.isolation.describe(),
             score: round_score(score),
             max_score: round_score(max_score),
             labs: reports,
+            error: None,
         })
     }
 
@@ -142,15 +142,17 @@ impl Grader<'_> {
                 if hidden.is_empty() {
                     return Ok(None);
                 }
-                reference_driver(self.course, lab, self.toolchain, &deps).map(Some)
+                builds::reference_driver(self.course, lab, self.toolchain, &deps, self.isolation)
+                    .map(Some)
             });
-            let student = build_student(
+            let student = builds::student_driver(
                 self.course,
                 lab,
                 self.toolchain,
                 &deps,
                 submission,
-                scratch.path(),
+                &scratch.path().join("lab"),
+                self.isolation,
             );
             (
                 student,
@@ -170,7 +172,7 @@ impl Grader<'_> {
         match &public {
             Ok(stored) => {
                 let inputs: Vec<Case> = stored.iter().map(|s| s.0.clone()).collect();
-                let log = runner::run_cases(&driver, scratch.path(), &inputs, &limits_of);
+                let log = runner::run_cases(&driver, &inputs, &limits_of, self.run_slot());
                 for ((case, expected), run) in stored.iter().zip(&log.runs) {
                     let points =
                         case_points(lab, &case.group, stored.iter().map(|s| &s.0), &hidden);
@@ -184,12 +186,12 @@ impl Grader<'_> {
         if !hidden.is_empty() {
             let expected = match &reference {
                 Ok(Some(reference)) => {
-                    expected_from_reference(reference, scratch.path(), &hidden, &limits_of)
+                    expected_from_reference(reference, &hidden, &limits_of, self.run_slot())
                 }
                 Ok(None) => vec![Err("no reference driver".to_owned()); hidden.len()],
                 Err(why) => vec![Err(format!("the reference did not build: {why}")); hidden.len()],
             };
-            let log = runner::run_cases(&driver, scratch.path(), &hidden, &limits_of);
+            let log = runner::run_cases(&driver, &hidden, &limits_of, self.run_slot());
             let public_inputs: Vec<&Case> = public
                 .as_ref()
                 .map(|p| p.iter().map(|s| &s.0).collect())
@@ -200,6 +202,14 @@ impl Grader<'_> {
             }
         }
         finish_lab(report, lab, cases, reference_available, public.is_ok())
+    }
+
+    /// A fresh uid (when dropping root) for running a driver.
+    fn run_slot(&self) -> Slot<'_> {
+        Slot {
+            isolation: self.isolation,
+            uid: self.isolation.lease_uid(),
+        }
     }
 
     fn public_cases(&self, lab: &LabManifest) -> Result<Vec<(Case, Expected)>, String> {
@@ -320,95 +330,14 @@ pub fn public_case_inputs(lab: &LabManifest, module: &dyn LabModule) -> Result<V
     Ok(all)
 }
 
-/// Copy a submission's lab sources into `scratch/lab` and build its driver.
-fn build_student(
-    course: &Course,
-    lab: &LabManifest,
-    toolchain: &Toolchain,
-    deps: &DepsCache,
-    submission: &Path,
-    scratch: &Path,
-) -> Result<PathBuf, CompileFailure> {
-    let sources = submission::take_sources(submission, &lab.id)
-        .map_err(|e| CompileFailure::Errors(e.to_string()))?;
-    build_driver_from(course, lab, toolchain, deps, &sources, &scratch.join("lab"))
-}
-
-fn build_driver_from(
-    course: &Course,
-    lab: &LabManifest,
-    toolchain: &Toolchain,
-    deps: &DepsCache,
-    sources: &submission::Sources,
-    dir: &Path,
-) -> Result<PathBuf, CompileFailure> {
-    submission::write_sources(sources, dir).map_err(|e| CompileFailure::Spawn(e.to_string()))?;
-    let rlib = compile::compile_lab(toolchain, deps, dir, &lab.crate_name)?;
-    compile::compile_driver(toolchain, deps, &course.driver_source(lab), &rlib, dir).map_err(|failure| match failure {
-        CompileFailure::Errors(log) => CompileFailure::Errors(format!(
-            "your crate compiled, but the grader's driver could not use it: keep the public API of the starter\n{log}"
-        )),
-        other => other,
-    })
-}
-
-/// The reference's driver, compiled once per (dependency key, sources) and
-/// kept in the cache.
-pub fn reference_driver(
-    course: &Course,
-    lab: &LabManifest,
-    toolchain: &Toolchain,
-    deps: &DepsCache,
-) -> Result<PathBuf, String> {
-    let reference = reference_sources(course, lab)?;
-    let mut hasher = Sha256::new();
-    hasher.update(deps.key.as_bytes());
-    hasher.update(compile::FLAGS_VERSION.to_le_bytes());
-    hasher.update(std::fs::read(course.driver_source(lab)).unwrap_or_default());
-    for (path, bytes) in &reference.files {
-        hasher.update(path.to_string_lossy().as_bytes());
-        hasher.update(bytes);
-    }
-    let key = build_cache::hex(&hasher.finalize());
-    let dir = build_cache::cache_root(course)
-        .join("reference")
-        .join(format!("{}-{}", lab.id, &key[..16]));
-    let binary = dir.join("driver");
-    if binary.is_file() {
-        return Ok(binary);
-    }
-    let parent = dir.parent().expect("has parent");
-    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    let building = tempfile::Builder::new()
-        .prefix(".building-")
-        .tempdir_in(parent)
-        .map_err(|e| e.to_string())?;
-    build_driver_from(course, lab, toolchain, deps, &reference, building.path())
-        .map_err(|f| f.message())?;
-    match std::fs::rename(building.path(), &dir) {
-        Ok(()) => {
-            let _ = building.keep();
-        }
-        // Another grader finished first: use its build.
-        Err(_) if binary.is_file() => {}
-        Err(err) => return Err(err.to_string()),
-    }
-    Ok(binary)
-}
-
-fn reference_sources(course: &Course, lab: &LabManifest) -> Result<submission::Sources, String> {
-    let src = course.reference_dir(lab).join("src");
-    submission::read_sources(&src, &format!("reference/{}/src", lab.id)).map_err(|e| e.to_string())
-}
-
 /// Run `cases` on the reference driver: its answers are the expected values.
 pub fn expected_from_reference(
     reference: &Path,
-    workdir: &Path,
     cases: &[Case],
     limits_of: &dyn Fn(&Case) -> crate::course::Limits,
+    slot: Slot,
 ) -> Vec<Expected> {
-    let log = runner::run_cases(reference, workdir, cases, limits_of);
+    let log = runner::run_cases(reference, cases, limits_of, slot);
     log.runs
         .into_iter()
         .map(|run| match run {

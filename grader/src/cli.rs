@@ -11,7 +11,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::bless::{bless_lab, BlessStatus};
 use crate::check::{CheckOptions, Grader};
 use crate::course::Course;
+use crate::export::gradescope::render_gradescope;
+use crate::export::{LabColumn, StudentStatus};
+use crate::grade::{self, require_sandbox, BatchOptions};
+use crate::progress::{render_summary, Printer};
 use crate::report::{render_human, render_json, Report};
+use crate::roster::Shard;
+use crate::sandbox::{self, Isolation};
 use crate::toolchain::Toolchain;
 
 /// Exit status of the `grader` binary.
@@ -60,6 +66,9 @@ pub enum Format {
     Human,
     /// The JSON report (schema version in its `version` field).
     Json,
+    /// Gradescope's results.json (hidden cases keep their visibility and
+    /// show no values).
+    Gradescope,
 }
 
 /// When to colour the human report.
@@ -102,6 +111,55 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Say which isolation layers this host provides for untrusted code.
+    Doctor,
+    /// Grade a class: every entry of SUBMISSIONS (a folder in the submission
+    /// layout, or a .zip / .tar.gz of one; the student id is its name) in
+    /// parallel, with hidden cases and one secret seed.
+    ///
+    /// Writes into OUT: seed, results/<id>.json (the JSON report, written
+    /// atomically as each student finishes), gradescope/<id>/results.json,
+    /// gradebook.csv, junit.xml, stats.html and stats.md. Refuses to run
+    /// without the sandbox unless --trusted.
+    ///
+    /// Exit status: 0 when every student has a result (their own mistakes
+    /// included), 2 when the grader failed on some student (run again with
+    /// --resume) or on usage errors.
+    Grade {
+        /// Folder with one entry per student.
+        submissions: PathBuf,
+        /// The batch folder (results and exports).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Grade only this lab (repeatable).
+        #[arg(long = "lab", value_name = "ID")]
+        labs: Vec<String>,
+        /// Submissions graded at once (default: the number of cores).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// Seed of the hidden cases (default: OUT/seed when resuming, else
+        /// random; stored in OUT/seed).
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Grade part K of N of the class (sorted by student id); needs --seed.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Keep the results already in OUT and grade only the missing ones.
+        #[arg(long)]
+        resume: bool,
+        /// The submissions are trusted: grade them even without the sandbox.
+        #[arg(long)]
+        trusted: bool,
+    },
+    /// Combine the batch folders of shards into OUT: results, one gradebook,
+    /// one set of statistics and exports.
+    Merge {
+        /// The merged batch folder.
+        out: PathBuf,
+        /// The shards' batch folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+    },
     /// Write each lab's public cases (labs/<id>/cases/public.json) from the
     /// reference, or check that they are fresh.
     Bless {
@@ -116,10 +174,21 @@ pub enum Command {
 
 /// Run the CLI.
 pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
+    if matches!(cli.command, Command::Doctor) {
+        return Ok(doctor());
+    }
     let root = course_root(cli.course.as_deref())?;
     let course = Course::load(&root)?;
+    if let Command::Merge { out, dirs } = &cli.command {
+        return merge(&course, out, dirs);
+    }
     let toolchain = Toolchain::detect()?;
+    let isolation = Isolation::detect();
+    if let Isolation::Basic { reason } = &isolation {
+        eprintln!("warning: running submissions without the sandbox: {reason}");
+    }
     match cli.command {
+        Command::Doctor | Command::Merge { .. } => unreachable!("handled above"),
         Command::Check {
             path,
             labs,
@@ -132,6 +201,7 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
             let mut grader = Grader {
                 course: &course,
                 toolchain: &toolchain,
+                isolation: &isolation,
                 progress: &mut progress,
             };
             let report = grader.check(&CheckOptions {
@@ -139,7 +209,11 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 labs,
                 hidden_seed: seed,
             })?;
-            write_report(&report, format, output.as_deref(), color)?;
+            let labs = LabColumn::of_course(
+                &course,
+                &report.labs.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
+            );
+            write_report(&report, format, output.as_deref(), color, &labs)?;
             Ok(if report.has_grader_errors() {
                 eprintln!("error: the grader could not grade everything (see the report); this is not the submission's fault");
                 GraderExit::Error
@@ -149,13 +223,90 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 GraderExit::Failures
             })
         }
-        Command::Bless { labs, check } => bless(&course, &toolchain, &labs, check),
+        Command::Bless { labs, check } => bless(&course, &toolchain, &isolation, &labs, check),
+        Command::Grade {
+            submissions,
+            out,
+            labs,
+            jobs,
+            seed,
+            shard,
+            resume,
+            trusted,
+        } => {
+            require_sandbox(&isolation, trusted).map_err(anyhow::Error::msg)?;
+            let jobs = jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                usize::from,
+            );
+            let options = BatchOptions {
+                submissions,
+                out,
+                labs,
+                jobs,
+                seed,
+                shard: shard.unwrap_or(Shard::ALL),
+                resume,
+            };
+            let ctx = grade::Context {
+                course: &course,
+                toolchain: &toolchain,
+                isolation: &isolation,
+            };
+            let mut stderr = std::io::stderr();
+            let terminal = stderr.is_terminal();
+            let mut printer = Printer::new(&mut stderr, terminal);
+            let outcome = grade::grade(&ctx, &options, &mut |event| printer.event(event));
+            printer.clear();
+            let outcome = outcome?;
+            render_summary(&outcome, &mut std::io::stderr())?;
+            eprintln!("wrote {}", options.out.display());
+            let failed = outcome
+                .gradebook
+                .students
+                .iter()
+                .any(|s| StudentStatus::of(&s.report) == StudentStatus::GraderError);
+            Ok(if failed || !outcome.lost.is_empty() {
+                eprintln!("error: the grader could not grade every student (see the gradebook's note column); run again with --resume to retry them");
+                GraderExit::Error
+            } else {
+                GraderExit::Success
+            })
+        }
+    }
+}
+
+fn merge(course: &Course, out: &Path, dirs: &[PathBuf]) -> anyhow::Result<GraderExit> {
+    let merged = grade::merge(course, out, dirs)?;
+    eprintln!(
+        "merged {} students from {} folders (hidden seed {}) into {}",
+        merged.gradebook.students.len(),
+        dirs.len(),
+        merged.seed,
+        out.display()
+    );
+    Ok(GraderExit::Success)
+}
+
+fn doctor() -> GraderExit {
+    let isolation = Isolation::detect();
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`grader doctor | head`) is not an error worth a panic.
+    let _ = writeln!(out, "isolation: {}", isolation.describe());
+    for (layer, present) in sandbox::layers() {
+        let _ = writeln!(out, "  {} {layer}", if present { "yes" } else { "no " });
+    }
+    if isolation.is_sandboxed() {
+        GraderExit::Success
+    } else {
+        GraderExit::Failures
     }
 }
 
 fn bless(
     course: &Course,
     toolchain: &Toolchain,
+    isolation: &Isolation,
     labs: &[String],
     check: bool,
 ) -> anyhow::Result<GraderExit> {
@@ -171,8 +322,8 @@ fn bless(
         .filter(|l| labs.is_empty() || labs.contains(&l.id))
     {
         let mut progress = |line: &str| eprintln!("{line}");
-        let status =
-            bless_lab(course, lab, toolchain, check, &mut progress).map_err(anyhow::Error::msg)?;
+        let status = bless_lab(course, lab, toolchain, isolation, check, &mut progress)
+            .map_err(anyhow::Error::msg)?;
         match status {
             BlessStatus::Fresh => println!("{}: public cases are fresh", lab.id),
             BlessStatus::Written => println!(
@@ -197,6 +348,7 @@ fn write_report(
     format: Format,
     output: Option<&Path>,
     color: ColorChoice,
+    labs: &[LabColumn],
 ) -> anyhow::Result<()> {
     let mut buffer = Vec::new();
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
@@ -208,6 +360,7 @@ fn write_report(
     match format {
         Format::Human => render_human(report, &mut buffer, color)?,
         Format::Json => render_json(report, &mut buffer)?,
+        Format::Gradescope => render_gradescope(report, labs, &mut buffer)?,
     }
     match output {
         Some(path) => crate::fsutil::write_atomic(path, &buffer)

@@ -12,16 +12,19 @@ use std::time::Duration;
 
 use crate::build_cache::DepsCache;
 use crate::process::{self, Job};
+use crate::sandbox::Slot;
 use crate::toolchain::Toolchain;
 
 /// Changes whenever the flags below change, so cached builds (the
 /// reference driver) are redone.
-pub const FLAGS_VERSION: u32 = 2;
+pub const FLAGS_VERSION: u32 = 3;
 
 /// Wall limit of one rustc run.
 pub const COMPILE_WALL_LIMIT: Duration = Duration::from_secs(300);
 /// Address-space limit of one rustc run.
 const COMPILE_MEMORY: u64 = 8 << 30;
+/// Processes and threads rustc (with LLVM and the linker) may use.
+const COMPILE_PROCESSES: u64 = 256;
 /// Bytes of compiler output kept.
 const COMPILE_OUTPUT_CAP: usize = 256 << 10;
 /// Lines of diagnostics shown to a student.
@@ -86,17 +89,21 @@ pub fn compile_lab(
     deps: &DepsCache,
     crate_dir: &Path,
     crate_name: &str,
+    slot: Slot,
 ) -> Result<PathBuf, CompileFailure> {
     let out = crate_dir.join("out");
     let mut job = Job::new(&toolchain.rustc, crate_dir)
         .args(common_args(deps))
+        // Warnings are silenced first, then unsafe code is forbidden. No
+        // `--cap-lints`: it would lower the forbid too.
         .args([
             "--crate-type=rlib",
             "--crate-name",
             crate_name,
+            "-A",
+            "warnings",
             "-F",
             "unsafe_code",
-            "--cap-lints=allow",
         ])
         .arg("--out-dir")
         .arg(&out);
@@ -104,19 +111,24 @@ pub fn compile_lab(
         job = job.arg("--extern").arg(extern_arg(name, path));
     }
     job = job.arg("src/lib.rs");
-    run_rustc(&job, crate_dir)?;
+    run_rustc(job, crate_dir, toolchain, deps, slot)?;
     Ok(out.join(format!("lib{crate_name}.rlib")))
 }
 
 /// Compile the grader's driver source against `lab_rlib` into `<work>/driver`.
+/// The source is copied into `work` first: the sandbox shows nothing else.
 pub fn compile_driver(
     toolchain: &Toolchain,
     deps: &DepsCache,
     driver_source: &Path,
     lab_rlib: &Path,
     work: &Path,
+    slot: Slot,
 ) -> Result<PathBuf, CompileFailure> {
     let binary = work.join("driver");
+    let source = work.join("driver.rs");
+    std::fs::copy(driver_source, &source)
+        .map_err(|e| CompileFailure::Spawn(format!("copying the driver source: {e}")))?;
     let mut lab_dir = OsString::from("dependency=");
     lab_dir.push(lab_rlib.parent().unwrap_or(work));
     let mut job = Job::new(&toolchain.rustc, work)
@@ -134,16 +146,31 @@ pub fn compile_driver(
     for (name, path) in &deps.driver_externs {
         job = job.arg("--extern").arg(extern_arg(name, path));
     }
-    job = job.arg("-o").arg(&binary).arg(driver_source);
-    run_rustc(&job, work)?;
+    job = job.arg("-o").arg(&binary).arg(&source);
+    run_rustc(job, work, toolchain, deps, slot)?;
     Ok(binary)
 }
 
-fn run_rustc(job: &Job, cwd: &Path) -> Result<(), CompileFailure> {
-    let mut job = job.clone();
+fn run_rustc(
+    mut job: Job,
+    cwd: &Path,
+    toolchain: &Toolchain,
+    deps: &DepsCache,
+    slot: Slot,
+) -> Result<(), CompileFailure> {
     job.env.push(("TMPDIR".into(), cwd.as_os_str().to_owned()));
     job.rlimits.address_space = Some(COMPILE_MEMORY);
     job.rlimits.file_size = Some(1 << 30);
+    let sysroot = toolchain.sysroot();
+    let job = slot
+        .confine(
+            job,
+            &[&sysroot, &deps.deps_dir],
+            &[cwd],
+            COMPILE_PROCESSES,
+            COMPILE_MEMORY,
+        )
+        .map_err(|e| CompileFailure::Spawn(format!("could not set up the sandbox: {e}")))?;
     let done = process::run(&job, COMPILE_WALL_LIMIT, COMPILE_OUTPUT_CAP)
         .map_err(|err| CompileFailure::Spawn(err.to_string()))?;
     if done.timed_out {

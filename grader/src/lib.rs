@@ -8,28 +8,42 @@
 //!   against prebuilt dependencies with plain rustc.
 //! - [`submission`]: taking a lab's sources out of a submission safely.
 //! - [`process`], [`session`], [`runner`]: running drivers under limits.
+//! - [`sandbox`], [`cgroup`]: isolating untrusted jobs (bubblewrap, uids, cgroups).
+//! - [`builds`]: building a submission's and the reference's driver.
 //! - [`compare`], [`grading`], [`outcome`]: judging and scoring.
 //! - [`check`], [`bless`]: the commands' logic.
-//! - [`report`]: the result model and its renderers.
+//! - [`grade`]: batch grading of a class, resume, shards and their merge;
+//!   [`roster`] (the class and its shards), [`archive`] (safe unpacking),
+//!   [`progress`] (the progress line).
+//! - [`report`]: the result model and its renderers; [`export`]: the
+//!   gradebook CSV, Gradescope, JUnit and class statistics.
 //! - [`cli`]: argument parsing and exit codes.
 
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod bless;
 pub mod build_cache;
+pub mod builds;
 pub mod cases;
+pub mod cgroup;
 pub mod check;
 pub mod cli;
 pub mod compare;
 pub mod compile;
 pub mod course;
+pub mod export;
 pub mod fsutil;
+pub mod grade;
 pub mod grading;
 pub mod labs;
 pub mod outcome;
 pub mod process;
+pub mod progress;
 pub mod report;
+pub mod roster;
 pub mod runner;
+pub mod sandbox;
 pub mod session;
 pub mod submission;
 pub mod toolchain;

@@ -23,8 +23,21 @@ pub struct Rlimits {
     pub cpu_seconds: Option<u64>,
     /// RLIMIT_FSIZE, bytes.
     pub file_size: Option<u64>,
-    /// RLIMIT_CORE is always 0; this is here for completeness of the set.
+    /// RLIMIT_NOFILE.
     pub open_files: Option<u64>,
+    /// RLIMIT_NPROC (counts every process of the uid; never binds root).
+    pub processes: Option<u64>,
+}
+
+/// Steps taken in the child between fork and exec, prepared before the
+/// fork so the child only makes async-signal-safe calls: join the job's
+/// cgroups, so everything it starts is counted, capped and can be killed.
+#[derive(Debug, Clone, Default)]
+pub struct Confinement {
+    /// `cgroup.procs` files to write "0" to (joins the calling process).
+    pub cgroup_procs: Vec<std::ffi::CString>,
+    /// The job's cgroups, kept alive (and cleaned up) with the job.
+    pub group: Option<std::sync::Arc<crate::cgroup::JobGroup>>,
 }
 
 /// A command prepared to run untrusted or semi-trusted work.
@@ -40,6 +53,8 @@ pub struct Job {
     pub env: Vec<(String, OsString)>,
     /// rlimits.
     pub rlimits: Rlimits,
+    /// Sandbox steps, when the job is sandboxed.
+    pub confinement: Option<Confinement>,
 }
 
 impl Job {
@@ -51,6 +66,7 @@ impl Job {
             cwd: cwd.to_owned(),
             env: minimal_env(cwd),
             rlimits: Rlimits::default(),
+            confinement: None,
         }
     }
 
@@ -77,10 +93,17 @@ impl Job {
             .stdin(Stdio::null())
             .process_group(0);
         let rlimits = self.rlimits;
-        // SAFETY: the closure runs between fork and exec and only calls
-        // async-signal-safe setrlimit on values computed before the fork.
+        let confinement = self.confinement.clone();
+        // SAFETY: the closure runs between fork and exec and only makes
+        // async-signal-safe calls (open, write, close, setrlimit) on data
+        // prepared before the fork.
         unsafe {
-            cmd.pre_exec(move || apply_rlimits(&rlimits));
+            cmd.pre_exec(move || {
+                if let Some(confinement) = &confinement {
+                    join_cgroups(confinement)?;
+                }
+                apply_rlimits(&rlimits)
+            });
         }
         cmd
     }
@@ -96,8 +119,32 @@ pub fn minimal_env(home: &Path) -> Vec<(String, OsString)> {
     ]
 }
 
+fn last_error() -> std::io::Error {
+    std::io::Error::last_os_error()
+}
+
+/// Runs in the forked child: async-signal-safe calls only.
+fn join_cgroups(confinement: &Confinement) -> std::io::Result<()> {
+    for procs in &confinement.cgroup_procs {
+        // SAFETY: valid NUL-terminated path; plain syscalls.
+        unsafe {
+            let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+            if fd < 0 {
+                return Err(last_error());
+            }
+            let written = libc::write(fd, b"0".as_ptr().cast(), 1);
+            libc::close(fd);
+            if written != 1 {
+                return Err(last_error());
+            }
+        }
+    }
+    Ok(())
+}
+
 fn apply_rlimits(limits: &Rlimits) -> std::io::Result<()> {
     set_rlimit(libc::RLIMIT_CORE, Some(0))?;
+    set_rlimit(libc::RLIMIT_NPROC, limits.processes)?;
     set_rlimit(libc::RLIMIT_AS, limits.address_space)?;
     set_rlimit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
     set_rlimit(libc::RLIMIT_FSIZE, limits.file_size)?;
@@ -295,6 +342,9 @@ pub fn run(job: &Job, wall_limit: Duration, output_cap: usize) -> std::io::Resul
     // Grandchildren may still hold the pipes open: kill the group so the
     // drains end, then collect what they kept.
     kill_group_quietly(pgid);
+    if let Some(group) = job.confinement.as_ref().and_then(|c| c.group.as_ref()) {
+        group.kill_all();
+    }
     let take = |rx: mpsc::Receiver<(Vec<u8>, u64)>| {
         rx.recv_timeout(Duration::from_secs(5))
             .map(|(kept, _)| kept)

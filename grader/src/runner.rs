@@ -10,6 +10,7 @@ use lab_protocol::Reply;
 use crate::cases::Case;
 use crate::course::Limits;
 use crate::process::Exit;
+use crate::sandbox::Slot;
 use crate::session::{driver_job, Answer, Session};
 
 /// After this many timeouts in one group, its remaining cases are not run:
@@ -48,12 +49,12 @@ pub struct RunLog {
 }
 
 /// Run `cases` through the driver at `binary`, with `limits_of` giving each
-/// case's limits. The working directory is `workdir`.
+/// case's limits, confined to `slot`.
 pub fn run_cases(
     binary: &Path,
-    workdir: &Path,
     cases: &[Case],
     limits_of: &dyn Fn(&Case) -> Limits,
+    slot: Slot,
 ) -> RunLog {
     let mut log = RunLog::default();
     let mut session: Option<(Session, Limits)> = None;
@@ -78,13 +79,8 @@ pub fn run_cases(
                 log.output.push_str(&old.finish());
             }
             let budget: Duration = cases[index..].iter().map(|c| limits_of(c).time).sum();
-            let job = driver_job(
-                binary,
-                workdir,
-                &limits,
-                budget.min(Duration::from_secs(600)),
-            );
-            match Session::start(&job, limits.output_bytes) {
+            let job = driver_job(binary, &limits, budget.min(Duration::from_secs(600)), slot);
+            match job.and_then(|job| Session::start(&job, limits.output_bytes)) {
                 Ok(started) => session = Some((started, limits)),
                 Err(err) => {
                     log.runs.push(CaseRun::StartFailed(err.to_string()));

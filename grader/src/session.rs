@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use lab_protocol::{parse_frame, Hello, Reply, Request};
 
 use crate::process::{self, Exit, Job};
+use crate::sandbox::Slot;
 
 /// What one question to the driver produced.
 #[derive(Debug, Clone)]
@@ -44,6 +45,8 @@ pub struct Session {
     stderr: Receiver<(Vec<u8>, u64)>,
     student_output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
     dead: bool,
+    /// The job's cgroups: everything in them dies with the session.
+    group: Option<std::sync::Arc<crate::cgroup::JobGroup>>,
 }
 
 /// Bytes of student output kept for messages.
@@ -84,6 +87,7 @@ impl Session {
             stderr,
             student_output,
             dead: false,
+            group: job.confinement.as_ref().and_then(|c| c.group.clone()),
         })
     }
 
@@ -148,6 +152,9 @@ impl Session {
         if !self.dead {
             self.stdin = None;
             process::kill_group(self.pgid);
+            if let Some(group) = &self.group {
+                group.kill_all();
+            }
             self.dead = true;
         }
     }
@@ -239,16 +246,30 @@ fn read_frames(
     rx
 }
 
-/// Start a driver binary at `path` under the given limits.
+/// Processes and threads a driver may use.
+const DRIVER_PROCESSES: u64 = 64;
+
+/// A job running the driver binary at `path` under the given limits; in the
+/// sandbox it sees only the binary's folder (read-only) and a private /tmp.
 pub fn driver_job(
     path: &Path,
-    workdir: &Path,
     limits: &crate::course::Limits,
     cpu_budget: Duration,
-) -> Job {
-    let mut job = Job::new(path, workdir);
+    slot: Slot,
+) -> std::io::Result<Job> {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let mut job = Job::new(path, dir);
     job.rlimits.address_space = Some(limits.memory_bytes);
     job.rlimits.cpu_seconds = Some(cpu_budget.as_secs().max(1) + 1);
     job.rlimits.file_size = Some(limits.output_bytes);
-    job
+    // The cgroup cap sits above the address-space limit: the rlimit makes
+    // allocations fail cleanly (a memory_limit outcome); the cgroup is the
+    // backstop for what the rlimit cannot see.
+    slot.confine(
+        job,
+        &[dir],
+        &[],
+        DRIVER_PROCESSES,
+        limits.memory_bytes.saturating_mul(2),
+    )
 }

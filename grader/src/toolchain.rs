@@ -19,6 +19,14 @@ pub struct Toolchain {
 pub struct ToolchainError(String);
 
 impl Toolchain {
+    /// The sysroot: the folder holding `bin/rustc` and `lib/rustlib`.
+    pub fn sysroot(&self) -> PathBuf {
+        self.rustc
+            .parent()
+            .and_then(|bin| bin.parent())
+            .map_or_else(|| PathBuf::from("/"), PathBuf::from)
+    }
+
     /// Find `rustc` on PATH and resolve it to the real binary.
     pub fn detect() -> Result<Toolchain, ToolchainError> {
         let sysroot = run("rustc", &["--print", "sysroot"])?;

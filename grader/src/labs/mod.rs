@@ -4,6 +4,7 @@
 //! (`labs/<id>`, `reference/<id>`, `grader/drivers/<id>`).
 
 mod cosine_similarity;
+mod memory_calculator;
 
 use crate::cases::{Case, CaseRng};
 use crate::compare::{compare_replies, Verdict};
@@ -34,7 +35,10 @@ pub trait LabModule: Sync {
 }
 
 /// Every lab the grader knows.
-pub const REGISTRY: &[&dyn LabModule] = &[&cosine_similarity::CosineSimilarity];
+pub const REGISTRY: &[&dyn LabModule] = &[
+    &cosine_similarity::CosineSimilarity,
+    &memory_calculator::MemoryCalculator,
+];
 
 /// The module of lab `id`.
 pub fn module(id: &str) -> Option<&'static dyn LabModule> {

@@ -67,6 +67,10 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
         "{}",
         style.dim(&format!("isolation: {}", report.isolation))
     )?;
+    if let Some(error) = &report.error {
+        writeln!(out)?;
+        writeln!(out, "{} {error}", style.bad("not graded:"))?;
+    }
     for lab in &report.labs {
         writeln!(out)?;
         render_lab(lab, out, &style)?;
@@ -238,7 +242,8 @@ fn render_case(case: &CaseReport, out: &mut dyn Write, style: &Style) -> io::Res
     Ok(())
 }
 
-fn one_line(value: &Value) -> String {
+/// A value on one line, floats in their shortest form, long ones cut.
+pub fn one_line(value: &Value) -> String {
     crate::compare::compact(&shortest_floats(value))
 }
 

@@ -5,7 +5,7 @@
 
 mod human;
 
-pub use human::render_human;
+pub use human::{one_line as show_value, render_human};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -39,6 +39,11 @@ pub struct Report {
     pub max_score: f64,
     /// One entry per lab, in course order.
     pub labs: Vec<LabReport>,
+    /// Why the submission could not be graded at all (batch grading: an
+    /// archive that was refused, an entry that is no submission); absent
+    /// when it was graded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// Whether and how a lab was graded.
@@ -145,12 +150,14 @@ impl Report {
     /// Exit status of `grader check` for this report: 0 when every graded
     /// case passed, 1 otherwise.
     pub fn all_passed(&self) -> bool {
-        self.labs
-            .iter()
-            .filter(|lab| lab.status != LabStatus::NotSubmitted)
-            .all(|lab| {
-                lab.status == LabStatus::Graded && lab.cases.iter().all(|c| c.outcome.passed())
-            })
+        self.error.is_none()
+            && self
+                .labs
+                .iter()
+                .filter(|lab| lab.status != LabStatus::NotSubmitted)
+                .all(|lab| {
+                    lab.status == LabStatus::Graded && lab.cases.iter().all(|c| c.outcome.passed())
+                })
     }
 }
 

@@ -209,7 +209,7 @@ fn require_multiple(
     divisor_field: &'static str,
     divisor: u64,
 ) -> Result<(), CalcError> {
-    if divisor != 0 && value % divisor == 0 {
+    if divisor != 0 && value.is_multiple_of(divisor) {
         Ok(())
     } else {
         Err(CalcError::NotDivisible {

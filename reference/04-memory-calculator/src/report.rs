@@ -253,7 +253,7 @@ fn short_count(count: u64) -> String {
 /// Bytes per parameter of a precision, as the lesson writes it: 4, 2, 1, 0.5.
 fn bytes_per_param(bits: u64) -> String {
     let whole = bits / 8;
-    if bits % 8 == 0 {
+    if bits.is_multiple_of(8) {
         whole.to_string()
     } else {
         format!("{}", bits as f64 / 8.0)

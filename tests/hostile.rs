@@ -1,0 +1,290 @@
+//! The hostile corpus: one trial per attack in tests/fixtures/hostile/, each
+//! graded by the real `grader` binary (see that folder's README for what is
+//! asserted).
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use serde_json::Value;
+
+const LAB: &str = "02-cosine-similarity";
+const OUTER_LIMIT: Duration = Duration::from_secs(600);
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Attack {
+    description: String,
+    base: String,
+    expect: String,
+    case: String,
+    min_score: Option<f64>,
+    /// A command-line marker of processes the attack starts (none may remain).
+    leaves: Option<String>,
+    #[serde(default, rename = "edit")]
+    edits: Vec<Edit>,
+    #[serde(default, rename = "file")]
+    files: Vec<ExtraFile>,
+    #[serde(default, rename = "symlink")]
+    symlinks: Vec<Symlink>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Edit {
+    file: String,
+    find: String,
+    replace: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtraFile {
+    path: String,
+    content: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Symlink {
+    path: String,
+    target: String,
+}
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("grader/ has a parent")
+        .to_owned()
+}
+
+/// Files the attacks aim at, outside every sandbox.
+struct Targets {
+    canary: String,
+    canary_file: PathBuf,
+    sentinel: PathBuf,
+    port: u16,
+    /// Listens on `port`: no submission may ever reach it.
+    listener: TcpListener,
+}
+
+impl Targets {
+    fn fill(&self, text: &str) -> String {
+        text.replace("{CANARY_FILE}", &self.canary_file.display().to_string())
+            .replace("{SENTINEL}", &self.sentinel.display().to_string())
+            .replace("{COURSE}", &course_root().display().to_string())
+            .replace("{PORT}", &self.port.to_string())
+    }
+}
+
+const SENTINEL_TEXT: &str = "sentinel: must never change\n";
+
+fn build_submission(name: &str, attack: &Attack, targets: &Targets) -> tempfile::TempDir {
+    let root = course_root();
+    let base = match attack.base.as_str() {
+        "reference" => root.join("reference").join(LAB).join("src"),
+        "starter" => root.join("labs").join(LAB).join("src"),
+        other => panic!("{name}: unknown base {other}"),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lab = dir.path().join("labs").join(LAB);
+    let src = lab.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for entry in std::fs::read_dir(&base).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
+    }
+    for edit in &attack.edits {
+        let file = src.join(&edit.file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            text.matches(&edit.find).count(),
+            1,
+            "{name}: edit text must occur once in {}",
+            edit.file
+        );
+        std::fs::write(
+            &file,
+            text.replace(&edit.find, &targets.fill(&edit.replace)),
+        )
+        .unwrap();
+    }
+    for extra in &attack.files {
+        let path = lab.join(&extra.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, targets.fill(&extra.content)).unwrap();
+    }
+    for link in &attack.symlinks {
+        std::os::unix::fs::symlink(targets.fill(&link.target), lab.join(&link.path)).unwrap();
+    }
+    dir
+}
+
+/// Every process whose command line contains `marker` (zombies have none).
+fn processes_with(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(marker) {
+            found.push(cmdline);
+        }
+    }
+    found
+}
+
+/// cgroups a grader process with this pid left behind.
+fn leftover_cgroups(pid: u32) -> Vec<PathBuf> {
+    let prefix = format!("job-{pid}-");
+    [
+        "/sys/fs/cgroup/grader",
+        "/sys/fs/cgroup/pids/grader",
+        "/sys/fs/cgroup/memory/grader",
+    ]
+    .iter()
+    .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten())
+    .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+    .map(|e| e.path())
+    .collect()
+}
+
+fn run_attack(name: &str, attack: &Attack, targets: &Targets) -> Result<(), Failed> {
+    let submission = build_submission(name, attack, targets);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+        .arg("--course")
+        .arg(course_root())
+        .args([
+            "check",
+            submission.path().to_str().unwrap(),
+            "--lab",
+            LAB,
+            "--seed",
+            "7",
+            "--format",
+            "json",
+        ])
+        .env("GRADER_CANARY", &targets.canary)
+        .env("GRADER_SECRET_SEED", &targets.canary)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let stdout = std::thread::spawn(move || {
+        let mut buf = String::new();
+        out.read_to_string(&mut buf).unwrap();
+        buf
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut buf = String::new();
+        err.read_to_string(&mut buf).unwrap();
+        buf
+    });
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > OUTER_LIMIT {
+            child.kill().unwrap();
+            return Err(format!("{name}: the grader ran past {OUTER_LIMIT:?}").into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    if stdout.contains(&targets.canary) || stderr.contains(&targets.canary) {
+        return Err(format!("{name}: the canary leaked").into());
+    }
+    let report: Value = serde_json::from_str(&stdout)
+        .map_err(|e| format!("{name}: no report ({e}); stderr: {stderr}"))?;
+    let lab = &report["labs"][0];
+    let outcome = if attack.case == "lab" {
+        lab["status"].as_str().unwrap_or_default().to_owned()
+    } else {
+        let case = lab["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == attack.case.as_str());
+        let case = case.ok_or_else(|| format!("{name}: no case {}", attack.case))?;
+        case["outcome"].as_str().unwrap_or_default().to_owned()
+    };
+    if outcome != attack.expect {
+        return Err(format!(
+            "{name}: expected {}, got {outcome}\n{}",
+            attack.expect, lab["message"]
+        )
+        .into());
+    }
+    if let Some(min) = attack.min_score {
+        let score = report["score"].as_f64().unwrap_or_default();
+        if score < min {
+            return Err(format!("{name}: the honest part scored {score} < {min}").into());
+        }
+    }
+    if std::fs::read_to_string(&targets.sentinel).unwrap_or_default() != SENTINEL_TEXT {
+        return Err(format!("{name}: the sentinel outside the sandbox changed").into());
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let left: Vec<String> = attack
+        .leaves
+        .iter()
+        .flat_map(|m| processes_with(m))
+        .collect();
+    if !left.is_empty() {
+        return Err(format!("{name}: processes left behind: {left:?}").into());
+    }
+    if let Ok((_, from)) = targets.listener.accept() {
+        return Err(format!("{name}: a connection reached the host from {from}").into());
+    }
+    let groups = leftover_cgroups(pid);
+    if !groups.is_empty() {
+        return Err(format!("{name}: cgroups left behind: {groups:?}").into());
+    }
+    Ok(())
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = course_root();
+    let dir = root.join("target").join("hostile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let canary = format!("CANARY-{:x}", std::process::id() as u64 * 2_654_435_761);
+    let canary_file = dir.join("canary.txt");
+    std::fs::write(&canary_file, format!("{canary}\n")).unwrap();
+    let sentinel = dir.join("sentinel.txt");
+    std::fs::write(&sentinel, SENTINEL_TEXT).unwrap();
+    // A listener the network attack aims at: it must never see a connection.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let targets = std::sync::Arc::new(Targets {
+        canary,
+        canary_file,
+        sentinel,
+        port: listener.local_addr().unwrap().port(),
+        listener,
+    });
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/hostile"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 20, "the corpus holds at least 20 attacks");
+    let trials: Vec<Trial> = paths
+        .into_iter()
+        .map(|path| {
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let attack: Attack = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let targets = targets.clone();
+            let label = format!("{name} ({})", attack.description);
+            Trial::test(name, move || run_attack(&label, &attack, &targets))
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
