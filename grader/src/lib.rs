@@ -8,7 +8,7 @@
 //!   against prebuilt dependencies with plain rustc.
 //! - [`submission`]: taking a lab's sources out of a submission safely.
 //! - [`process`], [`session`], [`runner`]: running drivers under limits.
-//! - [`sandbox`], [`cgroup`]: isolating untrusted jobs (bubblewrap, uids, cgroups).
+//! - [`sandbox`], [`cgroup`], [`seccomp`]: isolating untrusted jobs (bubblewrap, uids, cgroups).
 //! - [`builds`]: building a submission's and the reference's driver.
 //! - [`compare`], [`grading`], [`outcome`]: judging and scoring.
 //! - [`check`], [`bless`]: the commands' logic.
@@ -44,6 +44,7 @@ pub mod report;
 pub mod roster;
 pub mod runner;
 pub mod sandbox;
+pub mod seccomp;
 pub mod session;
 pub mod submission;
 pub mod toolchain;

@@ -38,6 +38,9 @@ pub struct Confinement {
     pub cgroup_procs: Vec<std::ffi::CString>,
     /// The job's cgroups, kept alive (and cleaned up) with the job.
     pub group: Option<std::sync::Arc<crate::cgroup::JobGroup>>,
+    /// A seccomp BPF program handed to bubblewrap on this descriptor
+    /// number (through a pipe filled in the child).
+    pub seccomp: Option<(std::sync::Arc<Vec<u8>>, libc::c_int)>,
 }
 
 /// A command prepared to run untrusted or semi-trusted work.
@@ -101,6 +104,9 @@ impl Job {
             cmd.pre_exec(move || {
                 if let Some(confinement) = &confinement {
                     join_cgroups(confinement)?;
+                    if let Some((program, fd)) = &confinement.seccomp {
+                        pass_through_pipe(program, *fd)?;
+                    }
                 }
                 apply_rlimits(&rlimits)
             });
@@ -121,6 +127,36 @@ pub fn minimal_env(home: &Path) -> Vec<(String, OsString)> {
 
 fn last_error() -> std::io::Error {
     std::io::Error::last_os_error()
+}
+
+/// Runs in the forked child: put `bytes` in a fresh pipe whose read end
+/// becomes descriptor `fd` (inherited by the exec'd program).
+fn pass_through_pipe(bytes: &[u8], fd: libc::c_int) -> std::io::Result<()> {
+    let mut ends = [0 as libc::c_int; 2];
+    // SAFETY: plain syscalls on local descriptors; the program is far below
+    // a pipe's capacity, so the write does not block.
+    unsafe {
+        if libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
+            return Err(last_error());
+        }
+        let written = libc::write(ends[1], bytes.as_ptr().cast(), bytes.len());
+        libc::close(ends[1]);
+        if written != bytes.len() as isize {
+            return Err(last_error());
+        }
+        if ends[0] == fd {
+            // Already in place: only the close-on-exec flag must go.
+            if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                return Err(last_error());
+            }
+        } else {
+            if libc::dup2(ends[0], fd) < 0 {
+                return Err(last_error());
+            }
+            libc::close(ends[0]);
+        }
+    }
+    Ok(())
 }
 
 /// Runs in the forked child: async-signal-safe calls only.

@@ -22,9 +22,12 @@ use std::sync::Arc;
 
 use crate::cgroup::{self, Flavour, JobGroup};
 use crate::process::{Confinement, Job};
+use crate::seccomp;
 
 /// First uid handed to sandboxed jobs when the grader runs as root.
 pub const UID_BASE: u32 = 61_000;
+/// Descriptor number the seccomp program reaches bubblewrap on.
+const SECCOMP_FD: libc::c_int = 9;
 /// How many distinct uids are cycled through.
 const UID_COUNT: u32 = 1_000;
 
@@ -97,6 +100,9 @@ impl Isolation {
                     "bubblewrap namespaces (user, pid, net, mount, ipc, uts, cgroup)".to_owned(),
                 ];
                 layers.push("no capabilities, own uid inside".into());
+                if seccomp::program().is_some() {
+                    layers.push("seccomp filter".into());
+                }
                 if let Some(flavour) = sandbox.cgroups {
                     layers.push(format!(
                         "cgroup {} pids and memory caps",
@@ -232,6 +238,10 @@ impl Sandbox {
             confinement.cgroup_procs = group.procs_files();
             confinement.group = Some(Arc::new(group));
         }
+        if let Some(program) = seccomp::program() {
+            confinement.seccomp = Some((Arc::new(program), SECCOMP_FD));
+            args.extend(["--seccomp".into(), SECCOMP_FD.to_string().into()]);
+        }
         args.push("--chdir".into());
         args.push(job.cwd.clone().into_os_string());
         args.push("--clearenv".into());
@@ -270,7 +280,7 @@ pub fn layers() -> Vec<(String, bool)> {
     let namespaces = matches!(Isolation::detect(), Isolation::Sandbox(_));
     let cgroups = if root { cgroup::detect() } else { None };
     let lsm = std::fs::read_to_string("/sys/kernel/security/lsm").unwrap_or_default();
-    let seccomp = std::fs::read_to_string("/proc/self/status")
+    let seccomp_supported = std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
         .any(|l| l.starts_with("Seccomp:"));
@@ -290,14 +300,14 @@ pub fn layers() -> Vec<(String, bool)> {
         ),
         (
             format!(
-                "unprivileged uid per job ({})",
+                "own uid inside the sandbox, no capabilities ({})",
                 if root {
-                    "grader runs as root"
+                    "it maps to root outside: the cgroup pids cap stops fork bombs"
                 } else {
-                    "grader is not root: jobs run as its own uid"
+                    "it maps to this user outside: RLIMIT_NPROC stops fork bombs"
                 }
             ),
-            root,
+            namespaces,
         ),
         (
             format!(
@@ -327,10 +337,11 @@ pub fn layers() -> Vec<(String, bool)> {
         ),
         (
             format!(
-                "seccomp filter (kernel support: {}): not used by this grader",
-                if seccomp { "yes" } else { "no" }
+                "seccomp filter denying {} system calls (kernel support: {})",
+                seccomp::DENIED.len(),
+                if seccomp_supported { "yes" } else { "no" }
             ),
-            false,
+            seccomp_supported && seccomp::program().is_some(),
         ),
     ]
 }
