@@ -9,7 +9,7 @@
 # higher), the marginal cost of one more submission ((T(class) - T(empty
 # class)) / size), the speed-up of --jobs 2 over --jobs 1, and whether the
 # gradebooks of all runs are identical (they must be: same seed, same
-# scores).
+# scores). KEEP=1 keeps the class, the batch folders and the logs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size=${CLASS_SIZE:-40}
@@ -19,7 +19,11 @@ command -v python3 >/dev/null || { echo "bench-grade: python3 is needed to gener
 cargo build --release -q -p grader
 grader=${CARGO_TARGET_DIR:-target}/release/grader
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${KEEP:-}" ]; then
+    echo "bench-grade: keeping $work (class, batch folders, logs)"
+else
+    trap 'rm -rf "$work"' EXIT
+fi
 
 python3 - "$work/class" "$size" <<'PY'
 import pathlib, shutil, sys, tarfile, tomllib, zipfile
@@ -28,14 +32,17 @@ out, size = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 out.mkdir(parents=True)
 
 def recipe(lab, name):
-    return tomllib.loads(pathlib.Path(f"tests/fixtures/{lab}/{name}.toml").read_text())
+    """A fixture recipe (tests/fixtures/<lab>/) or a mutant (reference/<lab>/mutants/)."""
+    fixture = pathlib.Path(f"tests/fixtures/{lab}/{name}.toml")
+    path = fixture if fixture.is_file() else pathlib.Path(f"reference/{lab}/mutants/{name}.toml")
+    return tomllib.loads(path.read_text())
 
 L02, L04 = "02-cosine-similarity", "04-memory-calculator"
 # Kinds of work per lab: recipes (base + exact edits).
 kinds = {
     L02: {
         "correct": {"base": "reference", "edit": []},
-        "wrong": recipe(L02, "wrong-cosine"),
+        "wrong": recipe(L02, "no-norm-division"),
         "non-compiling": recipe(L02, "compile-error"),
         "timing-out": recipe(L02, "loops"),
     },
@@ -74,11 +81,13 @@ def build(lab, kind, dest, student):
     counts[lab][kind] = counts[lab].get(kind, 0) + 1
 
 archives = {"zip": 0, "tar.gz": 0}
+kinds_file = open(out.parent / "kinds.tsv", "w")
 for i in range(size):
     student = f"student{i:03d}"
     dest = out.parent / "staging" / student
     build(L02, pattern[i % 10], dest, student)
     build(L04, pattern[(i + 3) % 10], dest, student)
+    kinds_file.write(f"{student}\t{pattern[i % 10]}\t{pattern[(i + 3) % 10]}\n")
     if i % 8 == 3:
         with zipfile.ZipFile(out / f"{student}.zip", "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(dest.rglob("*")):
@@ -139,6 +148,18 @@ for jobs in "${jobs_list[@]}"; do
     }'
 done
 awk -v a="${ms[1]}" -v b="${ms[2]}" 'BEGIN { printf "speed-up of --jobs 2 over --jobs 1: %.2fx\n", a / b }'
+# Per-student times of the --jobs 1 run ("[i/n] id: ... in 3.1s"), by kind.
+awk -F'\t' 'NR == FNR {
+        kind[$1] = ($2 == "timing-out" || $3 == "timing-out") ? "with a lab timing out" \
+            : ($2 == "correct" && $3 == "correct") ? "both labs correct" : "wrong or non-compiling, no timeout"
+        next
+    }
+    /^\[[0-9]+\/[0-9]+\] .* in [0-9.]+s$/ {
+        split($0, f, " "); id = f[2]; sub(/:$/, "", id); secs = f[length(f)]; sub(/s$/, "", secs)
+        n[kind[id]]++; t[kind[id]] += secs
+    }
+    END { for (k in n) printf "  one submission, %-36s %5.1f s on average (%d of them, --jobs 1)\n", k ":", t[k] / n[k], n[k] }' \
+    "$work/kinds.tsv" "$work/jobs1.log" | sort
 same=yes
 for jobs in "${jobs_list[@]}"; do
     cmp -s "$work/out-jobs1/gradebook.csv" "$work/out-jobs$jobs/gradebook.csv" || same=no

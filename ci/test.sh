@@ -26,5 +26,11 @@ for package in $starters; do
     cargo test --locked -p "$package" --no-run --quiet
 done
 
-echo "== tests: grader (unit + end-to-end), protocol, drivers, references"
+echo "== tests: grader (unit, end-to-end, hostile corpus, verify), protocol, drivers, references"
 cargo test --locked --workspace "${exclude[@]}"
+
+echo "== grader verify: references, starters, TODO coverage, mutants, fresh cases, handout leaks"
+cargo run -q --locked --release -p grader -- verify --seeds 2
+
+echo "== the handout works on its own"
+ci/handout-smoke.sh

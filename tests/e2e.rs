@@ -93,7 +93,7 @@ fn the_untouched_checkout_scores_zero_with_hints_and_exits_1() {
 
 #[test]
 fn forgetting_the_norm_division_loses_the_cosine_groups_and_names_the_case() {
-    let dir = submission("wrong-cosine");
+    let dir = submission("no-norm-division");
     let (code, report, _) = check_json(dir.path(), &[]);
     assert_eq!(code, 1);
     for group in ["cosine", "hidden-cosine", "numerics"] {
@@ -378,7 +378,7 @@ fn json_report_of_a_partly_wrong_submission_matches_its_snapshot() {
 
 #[test]
 fn human_report_of_a_partly_wrong_submission_matches_its_snapshot() {
-    let dir = submission("wrong-cosine");
+    let dir = submission("no-norm-division");
     let output = grader(
         &[
             "check",

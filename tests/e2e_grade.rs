@@ -5,24 +5,20 @@
 //! `ci/gradescope/run_autograder`.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::course_root;
+
+mod support;
 
 const LAB: &str = "02-cosine-similarity";
 const SEED: &str = "7";
 /// Generous outer limit for one grader run (the first one builds the cache).
 const OUTER_LIMIT: Duration = Duration::from_secs(900);
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("grader/ has a parent")
-        .to_owned()
-}
 
 fn spawn(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Child {
     Command::new(program)
@@ -121,56 +117,24 @@ fn grade(class: &Path, out: &Path, extra: &[&str], code: i32) -> Output {
     grader(&args, code)
 }
 
-#[derive(serde::Deserialize)]
-struct Recipe {
-    #[expect(dead_code, reason = "documents the fixture in its file")]
-    description: String,
-    base: String,
-    #[serde(default, rename = "edit")]
-    edits: Vec<Edit>,
-}
-
-#[derive(serde::Deserialize)]
-struct Edit {
-    file: String,
-    find: String,
-    replace: String,
-}
-
-/// Write lab 02's sources built from fixture `name` (or `reference`) into
-/// `root/labs/02-cosine-similarity/src`.
+/// Write lab 02 built from recipe `name` (a fixture, a mutant, or the
+/// untouched `reference`) as the submission folder `root`.
 fn write_submission(name: &str, root: &Path) {
-    let course = course_root();
-    let recipe: Recipe = if name == "reference" {
-        Recipe {
+    let course = grader::course::Course::load(&course_root()).unwrap();
+    let lab = course.lab(LAB).unwrap();
+    let recipe = match name {
+        "reference" => grader::recipe::Recipe {
             description: String::new(),
             base: name.to_owned(),
             edits: Vec::new(),
-        }
-    } else {
-        let path = course
-            .join("tests/fixtures")
-            .join(LAB)
-            .join(format!("{name}.toml"));
-        toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+            files: Vec::new(),
+            symlinks: Vec::new(),
+        },
+        _ => grader::recipe::Recipe::load(&support::recipe_path(LAB, name)).unwrap(),
     };
-    let base = match recipe.base.as_str() {
-        "reference" => course.join("reference").join(LAB).join("src"),
-        "starter" => course.join("labs").join(LAB).join("src"),
-        other => panic!("unknown base {other}"),
-    };
-    let src = root.join("labs").join(LAB).join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for entry in std::fs::read_dir(&base).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
-    }
-    for edit in &recipe.edits {
-        let file = src.join(&edit.file);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(text.matches(&edit.find).count(), 1, "fixture {name}");
-        std::fs::write(&file, text.replace(&edit.find, &edit.replace)).unwrap();
-    }
+    recipe
+        .build(&course, lab, root, &|text| text.to_owned())
+        .unwrap_or_else(|err| panic!("recipe {name}: {err}"));
 }
 
 /// Zip every file under `dir` with names relative to `dir`'s parent
@@ -210,7 +174,7 @@ fn class() -> &'static Path {
             let scratch = tempfile::tempdir().unwrap();
             // A correct folder, and a wrong one.
             write_submission("reference", &root.join("alice"));
-            write_submission("wrong-cosine", &root.join("bob"));
+            write_submission("no-norm-division", &root.join("bob"));
             // A correct zip of a folder (one top folder inside).
             write_submission("reference", &scratch.path().join("carol"));
             zip_folder(&scratch.path().join("carol"), &root.join("carol.zip"));
@@ -556,7 +520,10 @@ fn run_autograder_turns_a_submission_into_results_json() {
     let root = tempfile::tempdir().unwrap();
     // Gradescope unpacks what the student uploaded; here, a folder holding
     // their checkout (run_autograder finds labs/ one level down).
-    write_submission("wrong-cosine", &root.path().join("submission/bob-checkout"));
+    write_submission(
+        "no-norm-division",
+        &root.path().join("submission/bob-checkout"),
+    );
     std::fs::create_dir_all(root.path().join("source")).unwrap();
     std::fs::write(root.path().join("source/hidden-seed"), format!("{SEED}\n")).unwrap();
     std::fs::write(root.path().join("source/labs"), format!("{LAB}\n")).unwrap();

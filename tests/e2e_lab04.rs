@@ -1,7 +1,7 @@
 //! End-to-end tests of the `grader` binary on lab 04 (the memory
 //! calculator): the reference scores full marks, the untouched starter 0
 //! with a hint on every group, and each fixture submission (one classic
-//! mistake each, see tests/fixtures/04-memory-calculator/README.md) loses
+//! mistake each, see reference/04-memory-calculator/mutants/README.md) loses
 //! the points of exactly the groups that test that mistake, no more.
 
 mod support;

@@ -14,44 +14,15 @@ use serde_json::Value;
 const LAB: &str = "02-cosine-similarity";
 const OUTER_LIMIT: Duration = Duration::from_secs(600);
 
+/// A corpus entry: a recipe (grader::recipe::Recipe) plus what must happen.
 #[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Attack {
     description: String,
-    base: String,
     expect: String,
     case: String,
     min_score: Option<f64>,
     /// A command-line marker of processes the attack starts (none may remain).
     leaves: Option<String>,
-    #[serde(default, rename = "edit")]
-    edits: Vec<Edit>,
-    #[serde(default, rename = "file")]
-    files: Vec<ExtraFile>,
-    #[serde(default, rename = "symlink")]
-    symlinks: Vec<Symlink>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Edit {
-    file: String,
-    find: String,
-    replace: String,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExtraFile {
-    path: String,
-    content: String,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Symlink {
-    path: String,
-    target: String,
 }
 
 fn course_root() -> PathBuf {
@@ -82,45 +53,13 @@ impl Targets {
 
 const SENTINEL_TEXT: &str = "sentinel: must never change\n";
 
-fn build_submission(name: &str, attack: &Attack, targets: &Targets) -> tempfile::TempDir {
-    let root = course_root();
-    let base = match attack.base.as_str() {
-        "reference" => root.join("reference").join(LAB).join("src"),
-        "starter" => root.join("labs").join(LAB).join("src"),
-        other => panic!("{name}: unknown base {other}"),
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let lab = dir.path().join("labs").join(LAB);
-    let src = lab.join("src");
-    std::fs::create_dir_all(&src).unwrap();
-    for entry in std::fs::read_dir(&base).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
-    }
-    for edit in &attack.edits {
-        let file = src.join(&edit.file);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(
-            text.matches(&edit.find).count(),
-            1,
-            "{name}: edit text must occur once in {}",
-            edit.file
-        );
-        std::fs::write(
-            &file,
-            text.replace(&edit.find, &targets.fill(&edit.replace)),
-        )
-        .unwrap();
-    }
-    for extra in &attack.files {
-        let path = lab.join(&extra.path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, targets.fill(&extra.content)).unwrap();
-    }
-    for link in &attack.symlinks {
-        std::os::unix::fs::symlink(targets.fill(&link.target), lab.join(&link.path)).unwrap();
-    }
-    dir
+fn build_submission(path: &Path, targets: &Targets) -> Result<tempfile::TempDir, Failed> {
+    let course = grader::course::Course::load(&course_root())?;
+    let lab = course.lab(LAB).ok_or("lab 02 is not in the course")?;
+    let recipe = grader::recipe::Recipe::load(path)?;
+    let dir = tempfile::tempdir()?;
+    recipe.build(&course, lab, dir.path(), &|text| targets.fill(text))?;
+    Ok(dir)
 }
 
 /// Every process whose command line contains `marker` (zombies have none).
@@ -153,8 +92,8 @@ fn leftover_cgroups(pid: u32) -> Vec<PathBuf> {
     .collect()
 }
 
-fn run_attack(name: &str, attack: &Attack, targets: &Targets) -> Result<(), Failed> {
-    let submission = build_submission(name, attack, targets);
+fn run_attack(name: &str, path: &Path, attack: &Attack, targets: &Targets) -> Result<(), Failed> {
+    let submission = build_submission(path, targets)?;
     let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
         .arg("--course")
         .arg(course_root())
@@ -276,15 +215,104 @@ fn main() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 20, "the corpus holds at least 20 attacks");
-    let trials: Vec<Trial> = paths
+    let mut trials: Vec<Trial> = paths
         .into_iter()
         .map(|path| {
             let name = path.file_stem().unwrap().to_string_lossy().into_owned();
             let attack: Attack = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let targets = targets.clone();
             let label = format!("{name} ({})", attack.description);
-            Trial::test(name, move || run_attack(&label, &attack, &targets))
+            Trial::test(name, move || run_attack(&label, &path, &attack, &targets))
         })
         .collect();
+    let batch_targets = targets.clone();
+    trials.push(Trial::test(
+        "batch-with-hostile-submissions-grades-the-honest-ones-the-same",
+        move || honest_grades_unchanged(&batch_targets),
+    ));
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// A submission of the batch test: the reference, a lab 02 mutant, or an
+/// attack of the corpus.
+fn class_member(name: &str, targets: &Targets) -> Result<tempfile::TempDir, Failed> {
+    let course = grader::course::Course::load(&course_root())?;
+    let lab = course.lab(LAB).ok_or("lab 02 is not in the course")?;
+    let mutant = course_root()
+        .join("reference")
+        .join(LAB)
+        .join("mutants")
+        .join(format!("{name}.toml"));
+    let recipe = match name {
+        "reference" => grader::recipe::Recipe::base("reference"),
+        _ if mutant.is_file() => grader::recipe::Recipe::load(&mutant)?,
+        _ => grader::recipe::Recipe::load(
+            &course_root()
+                .join("tests/fixtures/hostile")
+                .join(format!("{name}.toml")),
+        )?,
+    };
+    let dir = tempfile::tempdir()?;
+    recipe.build(&course, lab, dir.path(), &|text| targets.fill(text))?;
+    Ok(dir)
+}
+
+/// `grader grade` on a class where hostile submissions sit beside honest
+/// ones gives the honest ones exactly the results they get alone.
+fn honest_grades_unchanged(targets: &Targets) -> Result<(), Failed> {
+    let honest = ["reference", "no-norm-division"];
+    let hostile = ["fork-bomb", "kills-pid-1", "daemon", "huge-file", "sleeps"];
+    let grade = |names: &[&str]| -> Result<Vec<(String, Value)>, Failed> {
+        let class = tempfile::tempdir()?;
+        for name in names {
+            let built = class_member(name, targets)?;
+            std::fs::rename(built.keep(), class.path().join(name))?;
+        }
+        let out = tempfile::tempdir()?;
+        let status = Command::new(env!("CARGO_BIN_EXE_grader"))
+            .arg("--course")
+            .arg(course_root())
+            .args([
+                "grade",
+                class.path().to_str().unwrap(),
+                "--out",
+                out.path().join("batch").to_str().unwrap(),
+            ])
+            .args(["--lab", LAB, "--seed", "7", "--jobs", "2"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            return Err(format!("grader grade exited {status}").into());
+        }
+        honest
+            .iter()
+            .map(|name| {
+                let path = out
+                    .path()
+                    .join("batch/results")
+                    .join(format!("{name}.json"));
+                let mut report: Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+                // Only what grading decided: outcomes and points, not timings or paths.
+                let lab = report["labs"][0].take();
+                let cases: Vec<Value> = lab["cases"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| serde_json::json!([c["id"], c["outcome"], c["score"]]))
+                    .collect();
+                Ok((
+                    name.to_string(),
+                    serde_json::json!({ "score": lab["score"], "cases": cases }),
+                ))
+            })
+            .collect()
+    };
+    let alone = grade(&honest)?;
+    let mixed: Vec<&str> = honest.iter().chain(hostile.iter()).copied().collect();
+    let together = grade(&mixed)?;
+    if alone != together {
+        return Err("the honest submissions were graded differently beside hostile ones".into());
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ use crate::report::{render_human, render_json, Report};
 use crate::roster::Shard;
 use crate::sandbox::{self, Isolation};
 use crate::toolchain::Toolchain;
+use crate::verify::{Verifier, VerifyOptions};
 
 /// Exit status of the `grader` binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +161,29 @@ pub enum Command {
         #[arg(required = true)]
         dirs: Vec<PathBuf>,
     },
+    /// Course CI: fail, naming the cause, unless every reference scores full
+    /// marks over several seeds, every group fails on the starter, every
+    /// TODO is covered by a group, every mutant (reference/<id>/mutants)
+    /// loses points, public cases are fresh, manifests, registry and
+    /// folders agree, and the handout leaks nothing.
+    ///
+    /// Exit status: 0 when every check holds, 1 when one fails, 2 on errors.
+    Verify {
+        /// Seeds the references must score full marks on (1..=N).
+        #[arg(long, default_value_t = 3)]
+        seeds: u64,
+        /// Only this lab (repeatable; course-wide checks always run).
+        #[arg(long = "lab", value_name = "ID")]
+        labs: Vec<String>,
+    },
+    /// Build the student handout into DIR: starters, public cases, the
+    /// grader, README and ci/ — no reference code, hidden cases, mutants or
+    /// the grader's own tests — and scan it for leaks by content.
+    Handout {
+        /// Where to write it (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Write each lab's public cases (labs/<id>/cases/public.json) from the
     /// reference, or check that they are fresh.
     Bless {
@@ -182,13 +206,19 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
     if let Command::Merge { out, dirs } = &cli.command {
         return merge(&course, out, dirs);
     }
+    if let Command::Handout { out } = &cli.command {
+        return handout(&course, out);
+    }
     let toolchain = Toolchain::detect()?;
     let isolation = Isolation::detect();
     if let Isolation::Basic { reason } = &isolation {
         eprintln!("warning: running submissions without the sandbox: {reason}");
     }
     match cli.command {
-        Command::Doctor | Command::Merge { .. } => unreachable!("handled above"),
+        Command::Doctor | Command::Merge { .. } | Command::Handout { .. } => {
+            unreachable!("handled above")
+        }
+        Command::Verify { seeds, labs } => verify(&course, &toolchain, &isolation, seeds, labs),
         Command::Check {
             path,
             labs,
@@ -286,6 +316,62 @@ fn merge(course: &Course, out: &Path, dirs: &[PathBuf]) -> anyhow::Result<Grader
         out.display()
     );
     Ok(GraderExit::Success)
+}
+
+fn verify(
+    course: &Course,
+    toolchain: &Toolchain,
+    isolation: &Isolation,
+    seeds: u64,
+    labs: Vec<String>,
+) -> anyhow::Result<GraderExit> {
+    for id in &labs {
+        if course.lab(id).is_none() {
+            bail!("unknown lab `{id}`");
+        }
+    }
+    let mut progress = |line: &str| eprintln!("{line}");
+    let mut verifier = Verifier {
+        course,
+        toolchain,
+        isolation,
+        progress: &mut progress,
+    };
+    let findings = verifier.verify(&VerifyOptions { seeds, labs });
+    let failed = findings.iter().filter(|f| !f.ok).count();
+    for finding in &findings {
+        let mark = if finding.ok { "ok  " } else { "FAIL" };
+        let mut lines = finding.message.lines();
+        println!(
+            "{mark} {:<22} {:<14} {}",
+            finding.scope,
+            finding.check,
+            lines.next().unwrap_or_default()
+        );
+        for line in lines {
+            println!("{:<43} {line}", "");
+        }
+    }
+    println!("verify: {} checks, {failed} failed", findings.len());
+    Ok(if failed == 0 {
+        GraderExit::Success
+    } else {
+        GraderExit::Failures
+    })
+}
+
+fn handout(course: &Course, out: &Path) -> anyhow::Result<GraderExit> {
+    let built = crate::handout::build(course, out).map_err(anyhow::Error::msg)?;
+    let leaks = crate::handout::find_leaks(course, out).map_err(anyhow::Error::msg)?;
+    println!("handout: {} files in {}", built.files, out.display());
+    for leak in &leaks {
+        println!("LEAK {leak}");
+    }
+    Ok(if leaks.is_empty() {
+        GraderExit::Success
+    } else {
+        GraderExit::Failures
+    })
 }
 
 fn doctor() -> GraderExit {

@@ -140,6 +140,8 @@ pub enum Event<'a> {
         id: &'a str,
         /// Their report.
         report: &'a Report,
+        /// How long grading them took.
+        took: Duration,
         /// Where the batch stands.
         progress: Progress,
         /// Since grading started.
@@ -314,7 +316,7 @@ fn prepare(
         };
         let mut lines = |line: &str| events(Event::Preparing(line));
         let deps = build_cache::ensure(ctx.course, lab, ctx.toolchain, &mut lines)
-            .map_err(|e| failed(format!("{e:#}")))?;
+            .map_err(|e| failed(error_chain(&e)))?;
         if ctx.course.reference_dir(lab).join("src/lib.rs").is_file() {
             builds::reference_driver(ctx.course, lab, ctx.toolchain, &deps, ctx.isolation)
                 .map_err(failed)?;
@@ -323,9 +325,20 @@ fn prepare(
     Ok(())
 }
 
+/// An error and its sources, `: `-joined.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 enum Message {
     Started,
-    Done(usize, Result<Box<Report>, String>),
+    Done(usize, Duration, Result<Box<Report>, String>),
 }
 
 /// Grade `pending` on `options.jobs` threads; returns the results lost.
@@ -338,6 +351,7 @@ fn run_workers(
     events: &mut dyn FnMut(Event),
 ) -> Vec<(String, String)> {
     let next = AtomicUsize::new(0);
+    let columns: &[LabColumn] = &labs.iter().map(|l| LabColumn::of(l)).collect::<Vec<_>>();
     let (sender, receiver) = mpsc::channel::<Message>();
     let mut lost = Vec::new();
     std::thread::scope(|scope| {
@@ -350,16 +364,15 @@ fn run_workers(
                     break;
                 };
                 let _ = sender.send(Message::Started);
+                let started = Instant::now();
                 let report = grade_entry(ctx, entry, labs, seed);
                 let stored = export::write_result(&options.out, &entry.id, &report)
                     .and_then(|_| {
-                        let columns: Vec<LabColumn> =
-                            labs.iter().map(|l| LabColumn::of(l)).collect();
-                        export::write_gradescope(&options.out, &entry.id, &report, &columns)
+                        export::write_gradescope(&options.out, &entry.id, &report, columns)
                     })
                     .map(|_| Box::new(report))
                     .map_err(|e| e.to_string());
-                let _ = sender.send(Message::Done(index, stored));
+                let _ = sender.send(Message::Done(index, started.elapsed(), stored));
             });
         }
         drop(sender);
@@ -371,7 +384,7 @@ fn run_workers(
         loop {
             match receiver.recv_timeout(Duration::from_millis(500)) {
                 Ok(Message::Started) => progress.running += 1,
-                Ok(Message::Done(index, stored)) => {
+                Ok(Message::Done(index, took, stored)) => {
                     progress.running -= 1;
                     progress.done += 1;
                     let id = &pending[index].id;
@@ -385,6 +398,7 @@ fn run_workers(
                             events(Event::Graded {
                                 id,
                                 report: &report,
+                                took,
                                 progress,
                                 elapsed: started.elapsed(),
                             });
@@ -435,12 +449,7 @@ fn grade_archive(
     };
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     match archive::unpack(path, kind, scratch.path(), &archive::Limits::DEFAULT) {
-        Err(err) if err.is_grader_fault() => {
-            let source = std::error::Error::source(&err)
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            grader_error_report(ctx, labs, &format!("{err}: {source}"))
-        }
+        Err(err) if err.is_grader_fault() => grader_error_report(ctx, labs, &error_chain(&err)),
         Err(err) => invalid_report(ctx, format!("{name} was refused: {err}")),
         Ok(()) => match archive::submission_root(scratch.path()) {
             Some(root) => check(ctx, &root, labs, seed),

@@ -11,7 +11,8 @@
 //! - [`sandbox`], [`cgroup`], [`seccomp`]: isolating untrusted jobs (bubblewrap, uids, cgroups).
 //! - [`builds`]: building a submission's and the reference's driver.
 //! - [`compare`], [`grading`], [`outcome`]: judging and scoring.
-//! - [`check`], [`bless`]: the commands' logic.
+//! - [`check`], [`bless`], [`verify`], [`handout`]: the commands' logic;
+//!   [`recipe`] (mutants and fixtures), [`source_fns`] (functions in sources).
 //! - [`grade`]: batch grading of a class, resume, shards and their merge;
 //!   [`roster`] (the class and its shards), [`archive`] (safe unpacking),
 //!   [`progress`] (the progress line).
@@ -36,15 +37,19 @@ pub mod export;
 pub mod fsutil;
 pub mod grade;
 pub mod grading;
+pub mod handout;
 pub mod labs;
 pub mod outcome;
 pub mod process;
 pub mod progress;
+pub mod recipe;
 pub mod report;
 pub mod roster;
 pub mod runner;
 pub mod sandbox;
 pub mod seccomp;
 pub mod session;
+pub mod source_fns;
 pub mod submission;
 pub mod toolchain;
+pub mod verify;

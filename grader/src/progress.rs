@@ -99,6 +99,7 @@ impl<'a> Printer<'a> {
             Event::Graded {
                 id,
                 report,
+                took,
                 progress,
                 elapsed,
             } => {
@@ -107,10 +108,11 @@ impl<'a> Printer<'a> {
                     let line = match (StudentStatus::of(report), &report.error) {
                         (_, Some(error)) => format!("{counter}: not graded: {error}"),
                         (status, None) => format!(
-                            "{counter}: {} / {} ({})",
+                            "{counter}: {} / {} ({}) in {:.1}s",
                             points(report.score),
                             points(report.max_score),
-                            status.as_str().replace('_', " ")
+                            status.as_str().replace('_', " "),
+                            took.as_secs_f64()
                         ),
                     };
                     self.line(&line);

@@ -103,74 +103,44 @@ fn run_check_json(
     (output.status.code().expect("exited"), report, stdout)
 }
 
-#[derive(serde::Deserialize)]
-struct Recipe {
-    #[expect(dead_code, reason = "documents the fixture in its file")]
-    description: String,
-    base: String,
-    #[serde(default, rename = "edit")]
-    edits: Vec<Edit>,
-}
-
-#[derive(serde::Deserialize)]
-struct Edit {
-    file: String,
-    find: String,
-    replace: String,
-}
-
-/// A submission folder holding `lab` built from fixture `name`'s recipe in
-/// `tests/fixtures/<lab>/` (or `reference`/`starter` untouched).
+/// A submission folder holding `lab` built from recipe `name` (a fixture in
+/// `tests/fixtures/<lab>/`, else a mutant in `reference/<lab>/mutants/`), or
+/// the `reference`/`starter` untouched.
 pub fn submission(lab: &str, name: &str) -> tempfile::TempDir {
     let root = course_root();
-    let recipe: Recipe = match name {
-        "reference" | "starter" => Recipe {
+    let course = grader::course::Course::load(&root).unwrap();
+    let manifest = course.lab(lab).expect("lab in course.toml");
+    let recipe = match name {
+        "reference" | "starter" => grader::recipe::Recipe {
             description: String::new(),
             base: name.to_owned(),
             edits: Vec::new(),
+            files: Vec::new(),
+            symlinks: Vec::new(),
         },
-        _ => {
-            let path = root
-                .join("tests/fixtures")
-                .join(lab)
-                .join(format!("{name}.toml"));
-            toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-        }
-    };
-    let base = match recipe.base.as_str() {
-        "reference" => root.join("reference").join(lab).join("src"),
-        "starter" => root.join("labs").join(lab).join("src"),
-        other => panic!("unknown base {other}"),
+        _ => grader::recipe::Recipe::load(&recipe_path(lab, name)).unwrap(),
     };
     let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("labs").join(lab).join("src");
-    copy_tree(&base, &src);
-    for edit in &recipe.edits {
-        let file = src.join(&edit.file);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(
-            text.matches(&edit.find).count(),
-            1,
-            "fixture {name}: edit text must occur once in {}",
-            edit.file
-        );
-        std::fs::write(&file, text.replace(&edit.find, &edit.replace)).unwrap();
-    }
+    recipe
+        .build(&course, manifest, dir.path(), &|text| text.to_owned())
+        .unwrap_or_else(|err| panic!("fixture {name}: {err}"));
     dir
 }
 
-/// Copy the folder `from` to `to`, subfolders included (lab 04 has `src/bin/`).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
+/// Where recipe `name` of `lab` lives.
+pub fn recipe_path(lab: &str, name: &str) -> PathBuf {
+    let root = course_root();
+    let fixture = root
+        .join("tests/fixtures")
+        .join(lab)
+        .join(format!("{name}.toml"));
+    if fixture.is_file() {
+        return fixture;
     }
+    root.join("reference")
+        .join(lab)
+        .join("mutants")
+        .join(format!("{name}.toml"))
 }
 
 /// The report of `lab` inside a grader report.
