@@ -1,7 +1,7 @@
 //! Reading Rust sources as items (with syn): which functions a starter
 //! leaves as TODO, the bodies of a reference's functions (to prove none
 //! reaches a handout), and a copy of a crate with one function's body
-//! replaced (to prove each TODO is covered by a case group).
+//! replaced by a panic (to prove each TODO is covered by a case group).
 
 use quote::ToTokens;
 use syn::visit::Visit;
@@ -99,13 +99,14 @@ impl VisitMut for Replace<'_> {
     }
 }
 
-/// `source` with the body of every function called `name` replaced by
-/// `todo!()`; `None` when it does not parse or has no such function.
-pub fn with_todo_body(source: &str, name: &str) -> Option<String> {
+/// `source` with the body of every function called `name` replaced by a
+/// panic (what a TODO body does); `None` when it does not parse or has no
+/// such function.
+pub fn with_panicking_body(source: &str, name: &str) -> Option<String> {
     let mut file = syn::parse_file(source).ok()?;
     let mut replace = Replace {
         name,
-        body: syn::parse_quote!({ todo!("removed by grader verify") }),
+        body: syn::parse_quote!({ panic!("not yet implemented: removed by grader verify") }),
         replaced: 0,
     };
     replace.visit_file_mut(&mut file);
@@ -125,10 +126,12 @@ mod tests {
     }
 
     #[test]
-    fn a_body_can_be_replaced_by_todo() {
-        let replaced = with_todo_body(SOURCE, "dot").unwrap();
-        assert_eq!(todo_fns(&replaced).unwrap(), ["dot", "norm"]);
-        assert!(with_todo_body(SOURCE, "missing").is_none());
+    fn a_body_can_be_replaced_by_a_panic() {
+        let replaced = with_panicking_body(SOURCE, "dot").unwrap();
+        let bodies = fn_bodies(&replaced).unwrap();
+        assert!(bodies[0].body.contains("panic !"), "{}", bodies[0].body);
+        assert_eq!(todo_fns(&replaced).unwrap(), ["norm"]);
+        assert!(with_panicking_body(SOURCE, "missing").is_none());
     }
 
     #[test]

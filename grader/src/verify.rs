@@ -272,8 +272,8 @@ impl Verifier<'_> {
         )
     }
 
-    /// Each TODO function of the starter, removed from the reference, must
-    /// cost points somewhere: otherwise no group covers it.
+    /// Each TODO function of the starter, replaced by a panic in the
+    /// reference, must cost points somewhere: otherwise no group covers it.
     fn todos(&mut self, lab: &LabManifest) -> Vec<Finding> {
         let mut todo_names = Vec::new();
         for file in crate::submission::rust_files(&self.course.starter_dir(lab).join("src")) {
@@ -284,7 +284,7 @@ impl Verifier<'_> {
         for name in &todo_names {
             match self.without_fn(lab, name) {
                 Ok(true) => {}
-                Ok(false) => problems.push(format!("TODO `{name}` of the starter is covered by no group: the reference without it still scores full marks")),
+                Ok(false) => problems.push(format!("TODO `{name}` of the starter is covered by no group: the reference with that function panicking still scores full marks")),
                 Err(err) => problems.push(format!("TODO `{name}`: {err}")),
             }
         }
@@ -302,7 +302,7 @@ impl Verifier<'_> {
         let mut replaced = false;
         for file in crate::submission::rust_files(&src) {
             let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;
-            if let Some(new) = source_fns::with_todo_body(&text, name) {
+            if let Some(new) = source_fns::with_panicking_body(&text, name) {
                 std::fs::write(&file, new).map_err(|e| e.to_string())?;
                 replaced = true;
             }
