@@ -163,20 +163,6 @@ fn a_panicking_function_is_a_runtime_error_and_the_rest_still_scores() {
     assert_eq!(group_score(&report, "analogy"), (2.0, 2.0));
 }
 
-fn leftover_processes(marker: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if cmdline.contains(marker) {
-            found.push(cmdline);
-        }
-    }
-    found
-}
-
 #[test]
 fn a_looping_function_times_out_within_its_limit_and_leaves_no_process() {
     let dir = submission("loops");
@@ -208,7 +194,7 @@ fn a_looping_function_times_out_within_its_limit_and_leaves_no_process() {
     let budget = Duration::from_millis(2_300) * run_timeouts as u32 + Duration::from_secs(30);
     assert!(took < budget, "took {took:?} for {run_timeouts} timeouts");
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(leftover_processes("sleep 313"), Vec::<String>::new());
+    assert_eq!(support::processes_with("sleep 313"), Vec::<String>::new());
 }
 
 #[test]

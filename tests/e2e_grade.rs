@@ -4,7 +4,7 @@
 //! shards and `grader merge`, the Gradescope exports and
 //! `ci/gradescope/run_autograder`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -33,35 +33,8 @@ fn spawn(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Child {
 }
 
 /// Wait for `child` under the outer limit, collecting its output.
-fn finish(mut child: Child) -> Output {
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > OUTER_LIMIT {
-            child.kill().unwrap();
-            panic!("ran past {OUTER_LIMIT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    }
+fn finish(child: Child) -> Output {
+    support::finish(child, OUTER_LIMIT)
 }
 
 fn grader_args(args: &[&str]) -> Vec<String> {

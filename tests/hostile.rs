@@ -2,17 +2,18 @@
 //! graded by the real `grader` binary (see that folder's README for what is
 //! asserted).
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
+use support::course_root;
+
+mod support;
 
 const LAB: &str = "02-cosine-similarity";
-const OUTER_LIMIT: Duration = Duration::from_secs(600);
 
 /// A corpus entry: a recipe (grader::recipe::Recipe) plus what must happen.
 #[derive(serde::Deserialize)]
@@ -23,13 +24,6 @@ struct Attack {
     min_score: Option<f64>,
     /// A command-line marker of processes the attack starts (none may remain).
     leaves: Option<String>,
-}
-
-fn course_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("grader/ has a parent")
-        .to_owned()
 }
 
 /// Files the attacks aim at, outside every sandbox.
@@ -62,21 +56,6 @@ fn build_submission(path: &Path, targets: &Targets) -> Result<tempfile::TempDir,
     Ok(dir)
 }
 
-/// Every process whose command line contains `marker` (zombies have none).
-fn processes_with(marker: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if cmdline.contains(marker) {
-            found.push(cmdline);
-        }
-    }
-    found
-}
-
 /// cgroups a grader process with this pid left behind.
 fn leftover_cgroups(pid: u32) -> Vec<PathBuf> {
     let prefix = format!("job-{pid}-");
@@ -94,7 +73,7 @@ fn leftover_cgroups(pid: u32) -> Vec<PathBuf> {
 
 fn run_attack(name: &str, path: &Path, attack: &Attack, targets: &Targets) -> Result<(), Failed> {
     let submission = build_submission(path, targets)?;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+    let child = Command::new(env!("CARGO_BIN_EXE_grader"))
         .arg("--course")
         .arg(course_root())
         .args([
@@ -115,26 +94,9 @@ fn run_attack(name: &str, path: &Path, attack: &Attack, targets: &Targets) -> Re
         .spawn()
         .unwrap();
     let pid = child.id();
-    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let stdout = std::thread::spawn(move || {
-        let mut buf = String::new();
-        out.read_to_string(&mut buf).unwrap();
-        buf
-    });
-    let stderr = std::thread::spawn(move || {
-        let mut buf = String::new();
-        err.read_to_string(&mut buf).unwrap();
-        buf
-    });
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > OUTER_LIMIT {
-            child.kill().unwrap();
-            return Err(format!("{name}: the grader ran past {OUTER_LIMIT:?}").into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
+    let output = support::finish(child, support::OUTER_LIMIT);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if stdout.contains(&targets.canary) || stderr.contains(&targets.canary) {
         return Err(format!("{name}: the canary leaked").into());
     }
@@ -172,7 +134,7 @@ fn run_attack(name: &str, path: &Path, attack: &Attack, targets: &Targets) -> Re
     let left: Vec<String> = attack
         .leaves
         .iter()
-        .flat_map(|m| processes_with(m))
+        .flat_map(|m| support::processes_with(m))
         .collect();
     if !left.is_empty() {
         return Err(format!("{name}: processes left behind: {left:?}").into());

@@ -25,7 +25,7 @@ pub fn course_root() -> PathBuf {
 
 /// Run the grader with `args` under an outer timeout.
 pub fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_grader"))
+    let child = Command::new(env!("CARGO_BIN_EXE_grader"))
         .arg("--course")
         .arg(course_root())
         .args(args)
@@ -35,6 +35,12 @@ pub fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("grader starts");
+    finish(child, OUTER_LIMIT)
+}
+
+/// Wait for `child` (stdout and stderr piped) at most `limit`, collecting
+/// its output on threads so neither pipe can fill up.
+pub fn finish(mut child: std::process::Child, limit: Duration) -> Output {
     let mut stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let out = std::thread::spawn(move || {
@@ -52,9 +58,9 @@ pub fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if started.elapsed() > OUTER_LIMIT {
+        if started.elapsed() > limit {
             child.kill().unwrap();
-            panic!("grader ran past {OUTER_LIMIT:?}");
+            panic!("ran past {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -63,6 +69,22 @@ pub fn grader(args: &[&str], envs: &[(&str, &str)]) -> Output {
         stdout: out.join().unwrap(),
         stderr: err.join().unwrap(),
     }
+}
+
+/// Command lines of running processes that contain `marker` (zombies have
+/// none, so they do not count).
+pub fn processes_with(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if cmdline.contains(marker) {
+            found.push(cmdline);
+        }
+    }
+    found
 }
 
 /// `grader check PATH --lab LAB --seed SEED --format json`, parsed.

@@ -3,6 +3,7 @@
 //! Adding a lab touches one line here, one module, and its folders
 //! (`labs/<id>`, `reference/<id>`, `grader/drivers/<id>`).
 
+mod context_window;
 mod cosine_similarity;
 mod memory_calculator;
 
@@ -36,6 +37,7 @@ pub trait LabModule: Sync {
 
 /// Every lab the grader knows.
 pub const REGISTRY: &[&dyn LabModule] = &[
+    &context_window::ContextWindow,
     &cosine_similarity::CosineSimilarity,
     &memory_calculator::MemoryCalculator,
 ];
