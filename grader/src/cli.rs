@@ -379,7 +379,7 @@ fn doctor() -> GraderExit {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`grader doctor | head`) is not an error worth a panic.
     let _ = writeln!(out, "isolation: {}", isolation.describe());
-    for (layer, present) in sandbox::layers() {
+    for (layer, present) in sandbox::layers(&isolation) {
         let _ = writeln!(out, "  {} {layer}", if present { "yes" } else { "no " });
     }
     if isolation.is_sandboxed() {

@@ -273,11 +273,11 @@ impl Sandbox {
 }
 
 /// Each isolation layer and whether this host provides it (for `doctor`).
-pub fn layers() -> Vec<(String, bool)> {
+pub fn layers(isolation: &Isolation) -> Vec<(String, bool)> {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let bwrap = find_bwrap();
-    let namespaces = matches!(Isolation::detect(), Isolation::Sandbox(_));
+    let namespaces = isolation.is_sandboxed();
     let cgroups = if root { cgroup::detect() } else { None };
     let lsm = std::fs::read_to_string("/sys/kernel/security/lsm").unwrap_or_default();
     let seccomp_supported = std::fs::read_to_string("/proc/self/status")

@@ -117,21 +117,35 @@ pub fn with_panicking_body(source: &str, name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const SOURCE: &str = "pub fn dot(a: &[f32]) -> f32 { a.iter().sum() }\n\
-        pub struct V;\nimpl V { pub fn norm(&self) -> f32 { todo!(\"lab\") } }\n";
+    /// The real starters: the detector must find exactly their TODOs.
+    const LAB02_STARTER: &str = include_str!("../../labs/02-cosine-similarity/src/lib.rs");
+    const LAB04_PRECISION: &str = include_str!("../../labs/04-memory-calculator/src/precision.rs");
 
     #[test]
-    fn todo_functions_are_found_in_impls_too() {
-        assert_eq!(todo_fns(SOURCE).unwrap(), ["norm"]);
+    fn the_starters_todo_functions_are_found_in_impls_too() {
+        let lab02 = [
+            "dot",
+            "norm",
+            "cosine_similarity",
+            "l2_normalize",
+            "top_k",
+            "analogy",
+        ];
+        assert_eq!(todo_fns(LAB02_STARTER).unwrap(), lab02);
+        assert_eq!(todo_fns(LAB04_PRECISION).unwrap(), ["bits"]);
     }
 
     #[test]
     fn a_body_can_be_replaced_by_a_panic() {
-        let replaced = with_panicking_body(SOURCE, "dot").unwrap();
-        let bodies = fn_bodies(&replaced).unwrap();
-        assert!(bodies[0].body.contains("panic !"), "{}", bodies[0].body);
-        assert_eq!(todo_fns(&replaced).unwrap(), ["norm"]);
-        assert!(with_panicking_body(SOURCE, "missing").is_none());
+        let replaced = with_panicking_body(LAB04_PRECISION, "from_str").unwrap();
+        let body = fn_bodies(&replaced)
+            .unwrap()
+            .into_iter()
+            .find(|f| f.name == "from_str")
+            .unwrap();
+        assert!(body.body.contains("panic !"), "{}", body.body);
+        assert_eq!(todo_fns(&replaced).unwrap(), ["bits"]);
+        assert!(with_panicking_body(LAB04_PRECISION, "missing").is_none());
     }
 
     #[test]
