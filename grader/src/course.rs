@@ -156,6 +156,43 @@ pub struct GroupSpec {
     pub limits: LimitsSpec,
     /// Float tolerance overriding the lab's.
     pub tolerance: Option<Tolerance>,
+    /// A timing threshold: the group's cases pass only when the student's
+    /// answer is also fast enough against the reference, measured side by
+    /// side (see [`Timing`]). Only on groups that need the reference
+    /// (hidden or after_due_date).
+    pub timing: Option<Timing>,
+    /// The device the group's cases need; `cuda` groups run only when
+    /// grading with `--device cuda` and are skipped (not counted) otherwise.
+    #[serde(default)]
+    pub device: DeviceNeed,
+}
+
+/// A timing threshold of a group: each case is sent once to the reference
+/// and the student driver as an untimed warm-up (the student's answer is
+/// judged as usual), then `rounds` times to each, alternating, timed by the
+/// grader from request to reply. The case passes when
+/// `median(student) <= max_ratio * median(reference) + margin_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timing {
+    /// How many times slower than the reference the student may be.
+    pub max_ratio: f64,
+    /// Timed rounds per driver (odd numbers make the median one sample).
+    pub rounds: u32,
+    /// Absolute slack in milliseconds, for cases where both are very fast.
+    #[serde(default)]
+    pub margin_ms: f64,
+}
+
+/// The device a group needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceNeed {
+    /// Runs anywhere (the driver uses the CPU unless a case says otherwise).
+    #[default]
+    Any,
+    /// Needs a CUDA GPU (`--device cuda`, a driver built with `cuda`).
+    Cuda,
 }
 
 /// `labs/<id>/lab.toml`.
@@ -232,6 +269,24 @@ impl LabManifest {
             }
             if group.hint.trim().is_empty() {
                 return Err(invalid(format!("group `{}` needs a hint", group.name)));
+            }
+            if let Some(timing) = &group.timing {
+                if group.visibility == Visibility::Visible {
+                    return Err(invalid(format!(
+                        "group `{}` has a timing threshold, which needs the reference: make it hidden or after_due_date",
+                        group.name
+                    )));
+                }
+                if !(timing.max_ratio.is_finite() && timing.max_ratio >= 1.0)
+                    || timing.rounds == 0
+                    || timing.rounds > 101
+                    || !(timing.margin_ms.is_finite() && timing.margin_ms >= 0.0)
+                {
+                    return Err(invalid(format!(
+                        "group `{}`: timing needs max_ratio >= 1, 1..=101 rounds and margin_ms >= 0",
+                        group.name
+                    )));
+                }
             }
             if group.name.contains('/') || group.name.is_empty() {
                 return Err(invalid(format!(

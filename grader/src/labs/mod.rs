@@ -7,10 +7,36 @@ mod context_window;
 mod cosine_similarity;
 mod memory_calculator;
 
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
 use crate::cases::{Case, CaseRng};
 use crate::compare::{compare_replies, Verdict};
 use crate::course::Tolerance;
 use lab_protocol::Reply;
+
+/// What a lab's [`LabModule::prepare`] may look at.
+pub struct PrepareContext<'a> {
+    /// The course root.
+    pub course_root: &'a Path,
+    /// A model folder given on the command line (`--model-dir`), if any.
+    pub model_dir: Option<&'a Path>,
+    /// Where progress lines go (long set-up such as a model download).
+    pub progress: &'a mut dyn FnMut(&str),
+}
+
+/// What a lab's drivers need from the machine, decided once per grading run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prepared {
+    /// Folders or files the drivers (student's and reference's) may read;
+    /// in the sandbox they are bound read-only at the same path.
+    pub read_only: Vec<PathBuf>,
+    /// Extra environment of the drivers.
+    pub env: Vec<(String, OsString)>,
+    /// Groups that cannot run here, with the reason shown in the report;
+    /// they are not run and not counted.
+    pub skipped: Vec<(String, String)>,
+}
 
 /// What the grader knows about one lab beyond its manifest: case makers and
 /// the comparator.
@@ -21,6 +47,13 @@ pub trait LabModule: Sync {
     /// The hand-written cases of `group` plus `generated` seeded ones drawn
     /// from `rng`; `None` when this lab has no group of that name.
     fn cases(&self, group: &str, rng: &mut CaseRng, generated: u32) -> Option<Vec<Case>>;
+
+    /// Set-up for this lab's drivers (a model to find, groups that cannot run
+    /// here); most labs need none.
+    fn prepare(&self, context: &mut PrepareContext) -> Prepared {
+        let _ = context;
+        Prepared::default()
+    }
 
     /// Judge `actual` against `expected` for `case`.
     fn compare(
