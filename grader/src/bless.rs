@@ -5,9 +5,10 @@ use crate::build_cache;
 use crate::builds::reference_driver;
 use crate::cases::{PublicCases, StoredCase, CASES_FORMAT_VERSION};
 use crate::check::{expected_from_reference, public_case_inputs};
-use crate::course::{Course, LabManifest};
-use crate::labs;
+use crate::course::{Course, LabManifest, Visibility};
+use crate::labs::{self, PrepareContext};
 use crate::sandbox::{Isolation, Slot};
+use crate::session::{Driver, DriverSetup};
 use crate::toolchain::Toolchain;
 
 /// What bless found for one lab.
@@ -31,6 +32,24 @@ pub fn bless_lab(
     progress: &mut dyn FnMut(&str),
 ) -> Result<BlessStatus, String> {
     let module = labs::module(&lab.id).ok_or_else(|| format!("no grader module for {}", lab.id))?;
+    let prepared = module.prepare(&mut PrepareContext {
+        course_root: &course.root,
+        model_dir: None,
+        progress,
+    });
+    if let Some((group, why)) = prepared.skipped.iter().find(|(group, _)| {
+        lab.group(group)
+            .is_some_and(|g| g.visibility == Visibility::Visible)
+    }) {
+        return Err(format!(
+            "the public group `{group}` cannot run here, so its cases cannot be blessed: {why}"
+        ));
+    }
+    let setup = DriverSetup {
+        read_only: prepared.read_only,
+        env: prepared.env,
+        devices: Vec::new(),
+    };
     let deps = build_cache::ensure(course, lab, toolchain, progress).map_err(|e| e.to_string())?;
     let reference = reference_driver(course, lab, toolchain, &deps, isolation)?;
     let inputs = public_case_inputs(lab, module)?;
@@ -40,7 +59,11 @@ pub fn bless_lab(
         isolation,
         uid: isolation.lease_uid(),
     };
-    let expected = expected_from_reference(&reference, &inputs, &limits_of, slot);
+    let driver = Driver {
+        binary: &reference,
+        setup: &setup,
+    };
+    let expected = expected_from_reference(driver, &inputs, &limits_of, slot);
     let mut cases = Vec::with_capacity(inputs.len());
     for (case, expected) in inputs.into_iter().zip(expected) {
         let expected = expected.map_err(|why| format!("{}: {why}", case.id))?;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::course::{Course, LabManifest};
+use crate::device::Device;
 use crate::toolchain::Toolchain;
 
 /// The cargo profile dependencies are built with. Grading always uses
@@ -105,9 +106,26 @@ pub fn ensure(
     toolchain: &Toolchain,
     progress: &mut dyn FnMut(&str),
 ) -> Result<DepsCache, CacheError> {
+    ensure_for(course, lab, toolchain, Device::Cpu, progress)
+}
+
+/// [`ensure`] for `device`: with CUDA the driver package's `cuda` feature
+/// (when it has one) is switched on, in a cache of its own beside the CPU's.
+pub fn ensure_for(
+    course: &Course,
+    lab: &LabManifest,
+    toolchain: &Toolchain,
+    device: Device,
+    progress: &mut dyn FnMut(&str),
+) -> Result<DepsCache, CacheError> {
     let root = cache_root(course);
-    let record = root.join(format!("deps-{}-{PROFILE}.json", lab.id));
-    let key = cache_key(course, lab, toolchain);
+    let suffix = match device {
+        Device::Cpu => "",
+        Device::Cuda => "-cuda",
+    };
+    let record = root.join(format!("deps-{}-{PROFILE}{suffix}.json", lab.id));
+    // The device is part of the key: the reference driver is cached per key.
+    let key = format!("{}{suffix}", cache_key(course, lab, toolchain));
     if let Some(cache) = read_record(&record) {
         if cache.key == key && cache.is_complete() {
             return Ok(cache);
@@ -117,7 +135,7 @@ pub fn ensure(
         "building the dependency cache for {} (once per toolchain and lock file)",
         lab.id
     ));
-    let cache = build(course, lab, &root, key, progress)?;
+    let cache = build(course, lab, &root, key, device, progress)?;
     std::fs::create_dir_all(&root).map_err(|source| CacheError::Io {
         path: root.clone(),
         source,
@@ -150,6 +168,7 @@ fn build(
     lab: &LabManifest,
     cache_root: &Path,
     key: String,
+    device: Device,
     progress: &mut dyn FnMut(&str),
 ) -> Result<DepsCache, CacheError> {
     let failed = |message: String| CacheError::Build {
@@ -161,7 +180,17 @@ fn build(
         .other_options(vec!["--locked".to_owned()])
         .exec()
         .map_err(CacheError::Metadata)?;
-    let target_dir = cache_root.join("target");
+    let cuda = device == Device::Cuda
+        && metadata
+            .packages
+            .iter()
+            .any(|p| p.name.as_str() == lab.driver_package && p.features.contains_key("cuda"));
+    let target_dir = cache_root.join(if cuda { "target-cuda" } else { "target" });
+    let features: Vec<String> = if cuda {
+        vec!["--features".into(), format!("{}/cuda", lab.driver_package)]
+    } else {
+        Vec::new()
+    };
     let mut child = Command::new(cargo_program())
         .args([
             "build",
@@ -172,6 +201,7 @@ fn build(
             "-p",
         ])
         .arg(&lab.driver_package)
+        .args(&features)
         .current_dir(&course.root)
         .env("CARGO_TARGET_DIR", &target_dir)
         .env_remove("RUSTFLAGS")

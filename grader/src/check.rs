@@ -2,7 +2,7 @@
 //! the dependency cache, run through its driver on public and hidden cases,
 //! judged and scored into a [`Report`].
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lab_protocol::Reply;
 
@@ -10,18 +10,21 @@ use crate::build_cache;
 use crate::builds;
 use crate::cases::{self, Case, CaseRng, PublicCases};
 use crate::compile::CompileFailure;
-use crate::course::{Course, LabManifest, Visibility};
+use crate::course::{Course, DeviceNeed, LabManifest, Visibility};
+use crate::device::Device;
 use crate::grading::{self, Expected};
-use crate::labs::{self, LabModule};
+use crate::labs::{self, LabModule, PrepareContext, Prepared};
 use crate::outcome::Outcome;
 use crate::report::{round_score, CaseReport, LabReport, LabStatus, Report, REPORT_VERSION};
 use crate::runner::{self, CaseRun};
 use crate::sandbox::{Isolation, Slot};
+use crate::session::{Driver, DriverSetup};
 use crate::submission;
+use crate::timing;
 use crate::toolchain::Toolchain;
 
 /// What to grade and how.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// The submission folder.
     pub submission: PathBuf,
@@ -29,6 +32,10 @@ pub struct CheckOptions {
     pub labs: Vec<String>,
     /// Seed of hidden cases (a fresh one when `None`).
     pub hidden_seed: Option<u64>,
+    /// The device drivers compute on; groups needing another are skipped.
+    pub device: Device,
+    /// A model folder for labs that need one (`--model-dir`).
+    pub model_dir: Option<PathBuf>,
 }
 
 /// A failure that stops grading as a whole (never a student's mistake).
@@ -78,15 +85,24 @@ impl Grader<'_> {
             }
             let module =
                 labs::module(&lab.id).ok_or_else(|| CheckError::Unregistered(lab.id.clone()))?;
-            let report = self.grade_lab(lab, module, &options.submission, hidden_seed);
+            let report = self.grade_lab(lab, module, options, hidden_seed);
             ran_hidden |= report
                 .groups
                 .iter()
                 .any(|g| g.graded && grading::runs_hidden(g.visibility));
             reports.push(report);
         }
-        let score = reports.iter().map(|l| l.score).sum();
-        let max_score = reports.iter().map(|l| l.max_score).sum();
+        // The packet: scored whenever packet.md is present, and added to the total.
+        let packet = crate::packet::score_submission(
+            self.course,
+            self.toolchain,
+            self.isolation,
+            &options.submission,
+            self.progress,
+        );
+        let packet_points = packet.as_ref().map_or((0.0, 0.0), |p| (p.score, p.max_score));
+        let score = reports.iter().map(|l| l.score).sum::<f64>() + packet_points.0;
+        let max_score = reports.iter().map(|l| l.max_score).sum::<f64>() + packet_points.1;
         Ok(Report {
             version: REPORT_VERSION,
             grader_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -98,6 +114,7 @@ impl Grader<'_> {
             score: round_score(score),
             max_score: round_score(max_score),
             labs: reports,
+            packet,
             error: None,
         })
     }
@@ -106,10 +123,11 @@ impl Grader<'_> {
         &mut self,
         lab: &LabManifest,
         module: &dyn LabModule,
-        submission: &Path,
+        options: &CheckOptions,
         seed: u64,
     ) -> LabReport {
         let mut report = empty_lab_report(lab);
+        let submission = options.submission.as_path();
         if !submission::attempts(submission, &lab.id) {
             report.status = LabStatus::NotSubmitted;
             report.message = Some(format!("no sources under labs/{}/src", lab.id));
@@ -117,19 +135,39 @@ impl Grader<'_> {
             return report;
         }
         (self.progress)(&format!("[{}] preparing", lab.id));
-        let deps = match build_cache::ensure(self.course, lab, self.toolchain, self.progress) {
+        let prepared = module.prepare(&mut PrepareContext {
+            course_root: &self.course.root,
+            model_dir: options.model_dir.as_deref(),
+            progress: self.progress,
+        });
+        let skipped = skipped_groups(lab, &prepared, options.device);
+        let setup = DriverSetup {
+            read_only: prepared.read_only,
+            env: prepared.env,
+            devices: options.device.nodes(),
+        };
+        let deps = match build_cache::ensure_for(
+            self.course,
+            lab,
+            self.toolchain,
+            options.device,
+            self.progress,
+        ) {
             Ok(deps) => deps,
             Err(err) => return grader_failure(report, &format!("{err}")),
         };
-        let public = self.public_cases(lab);
+        let runs = |case: &Case| !skipped.iter().any(|(g, _)| *g == case.group);
+        let public = self
+            .public_cases(lab)
+            .map(|cases| cases.into_iter().filter(|(c, _)| runs(c)).collect());
         let reference_available = self.course.reference_dir(lab).join("src/lib.rs").is_file();
         let hidden = if reference_available {
             hidden_cases(self.course, lab, module, seed)
         } else {
             Ok(Vec::new())
         };
-        let hidden = match hidden {
-            Ok(hidden) => hidden,
+        let hidden: Vec<Case> = match hidden {
+            Ok(hidden) => hidden.into_iter().filter(runs).collect(),
             Err(err) => return grader_failure(report, &err),
         };
         let scratch = match tempfile::Builder::new().prefix("grader-").tempdir() {
@@ -163,7 +201,14 @@ impl Grader<'_> {
         });
         let driver = match student {
             Ok(driver) => driver,
-            Err(failure) => return compile_failed(report, lab, &public, &hidden, &failure),
+            Err(failure) => {
+                let report = compile_failed(report, lab, &public, &hidden, &failure);
+                return mark_skipped(report, lab, &skipped);
+            }
+        };
+        let student = Driver {
+            binary: &driver,
+            setup: &setup,
         };
         let total_cases = public.as_ref().map_or(0, Vec::len) + hidden.len();
         (self.progress)(&format!("[{}] running {total_cases} cases", lab.id));
@@ -172,7 +217,7 @@ impl Grader<'_> {
         match &public {
             Ok(stored) => {
                 let inputs: Vec<Case> = stored.iter().map(|s| s.0.clone()).collect();
-                let log = runner::run_cases(&driver, &inputs, &limits_of, self.run_slot());
+                let log = runner::run_cases(student, &inputs, &limits_of, self.run_slot());
                 for ((case, expected), run) in stored.iter().zip(&log.runs) {
                     let points =
                         case_points(lab, &case.group, stored.iter().map(|s| &s.0), &hidden);
@@ -184,24 +229,103 @@ impl Grader<'_> {
             Err(why) => report.message = Some(why.clone()),
         }
         if !hidden.is_empty() {
-            let expected = match &reference {
-                Ok(Some(reference)) => {
-                    expected_from_reference(reference, &hidden, &limits_of, self.run_slot())
-                }
-                Ok(None) => vec![Err("no reference driver".to_owned()); hidden.len()],
-                Err(why) => vec![Err(format!("the reference did not build: {why}")); hidden.len()],
-            };
-            let log = runner::run_cases(&driver, &hidden, &limits_of, self.run_slot());
             let public_inputs: Vec<&Case> = public
                 .as_ref()
                 .map(|p| p.iter().map(|s| &s.0).collect())
                 .unwrap_or_default();
-            for ((case, expected), run) in hidden.iter().zip(&expected).zip(&log.runs) {
-                let points = case_points(lab, &case.group, public_inputs.iter().copied(), &hidden);
-                cases.push(grading::judge(module, lab, case, expected, run, points));
+            let points_of =
+                |case: &Case| case_points(lab, &case.group, public_inputs.iter().copied(), &hidden);
+            let reference = match &reference {
+                Ok(Some(binary)) => Ok(Driver {
+                    binary,
+                    setup: &setup,
+                }),
+                Ok(None) => Err("no reference driver".to_owned()),
+                Err(why) => Err(format!("the reference did not build: {why}")),
+            };
+            let (timed, plain): (Vec<Case>, Vec<Case>) = hidden
+                .iter()
+                .cloned()
+                .partition(|case| lab.group(&case.group).is_some_and(|g| g.timing.is_some()));
+            let expected = match &reference {
+                Ok(reference) => {
+                    expected_from_reference(*reference, &plain, &limits_of, self.run_slot())
+                }
+                Err(why) => vec![Err(why.clone()); plain.len()],
+            };
+            let log = runner::run_cases(student, &plain, &limits_of, self.run_slot());
+            for ((case, expected), run) in plain.iter().zip(&expected).zip(&log.runs) {
+                cases.push(grading::judge(
+                    module,
+                    lab,
+                    case,
+                    expected,
+                    run,
+                    points_of(case),
+                ));
             }
+            if !timed.is_empty() {
+                (self.progress)(&format!(
+                    "[{}] timing {} cases side by side with the reference",
+                    lab.id,
+                    timed.len()
+                ));
+            }
+            for case in &timed {
+                cases.push(self.race(module, lab, case, &reference, student, points_of(case)));
+            }
+            // Keep the report in case-generation order.
+            cases.sort_by_key(|c| {
+                hidden
+                    .iter()
+                    .position(|h| h.id == c.id)
+                    .map_or(0, |i| i + 1)
+            });
         }
-        finish_lab(report, lab, cases, reference_available, public.is_ok())
+        let report = finish_lab(report, lab, cases, reference_available, public.is_ok());
+        mark_skipped(report, lab, &skipped)
+    }
+
+    /// A timing case: run side by side on the reference and the student's
+    /// driver, judged for correctness on the warm-up answer and for speed on
+    /// the medians of the timed rounds.
+    fn race(
+        &self,
+        module: &dyn LabModule,
+        lab: &LabManifest,
+        case: &Case,
+        reference: &Result<Driver, String>,
+        student: Driver,
+        points: f64,
+    ) -> CaseReport {
+        let group = lab.group(&case.group).expect("declared");
+        let timing = group.timing.expect("a timing group");
+        let reference = match reference {
+            Ok(reference) => *reference,
+            Err(why) => {
+                let run = CaseRun::Skipped(why.clone());
+                return grading::judge(module, lab, case, &Err(why.clone()), &run, points);
+            }
+        };
+        let race = runner::race(
+            reference,
+            student,
+            case,
+            lab.limits_for(group),
+            timing.rounds,
+            (self.run_slot(), self.run_slot()),
+        );
+        let expected = match &race.reference {
+            CaseRun::Replied {
+                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
+                ..
+            } => Ok(reply.clone()),
+            other => Err(format!("the reference failed: {other:?}")),
+        };
+        let mut report = grading::judge(module, lab, case, &expected, &race.student, points);
+        let verdict = timing::judge(&timing, &race.reference_times, &race.student_times);
+        grading::apply_timing(&mut report, verdict);
+        report
     }
 
     /// A fresh uid (when dropping root) for running a driver.
@@ -332,7 +456,7 @@ pub fn public_case_inputs(lab: &LabManifest, module: &dyn LabModule) -> Result<V
 
 /// Run `cases` on the reference driver: its answers are the expected values.
 pub fn expected_from_reference(
-    reference: &Path,
+    reference: Driver,
     cases: &[Case],
     limits_of: &dyn Fn(&Case) -> crate::course::Limits,
     slot: Slot,
@@ -401,6 +525,46 @@ fn compile_failed(
     report
 }
 
+/// Groups that do not run here: those the lab's set-up could not serve, and
+/// GPU groups on the CPU.
+fn skipped_groups(lab: &LabManifest, prepared: &Prepared, device: Device) -> Vec<(String, String)> {
+    let mut skipped = prepared.skipped.clone();
+    for group in &lab.groups {
+        if group.device == DeviceNeed::Cuda && !skipped.iter().any(|(g, _)| *g == group.name) {
+            if let Some(reason) = device.skip_reason() {
+                skipped.push((group.name.clone(), reason));
+            }
+        }
+    }
+    skipped
+}
+
+/// Mark `skipped` groups as not graded, with their reason, and recount.
+fn mark_skipped(
+    mut report: LabReport,
+    lab: &LabManifest,
+    skipped: &[(String, String)],
+) -> LabReport {
+    if skipped.is_empty() {
+        return report;
+    }
+    for group in &mut report.groups {
+        if let Some((_, reason)) = skipped.iter().find(|(g, _)| *g == group.name) {
+            *group = grading::group_report(lab, &group.name, &[], false, Some(reason));
+        }
+    }
+    report.score = round_score(report.groups.iter().map(|g| g.score).sum());
+    report.max_score = round_score(
+        report
+            .groups
+            .iter()
+            .filter(|g| g.graded)
+            .map(|g| g.max_score)
+            .sum(),
+    );
+    report
+}
+
 fn finish_lab(
     mut report: LabReport,
     lab: &LabManifest,
@@ -417,7 +581,7 @@ fn finish_lab(
             } else {
                 hidden_ran
             };
-            grading::group_report(lab, &g.name, &cases, graded)
+            grading::group_report(lab, &g.name, &cases, graded, None)
         })
         .collect();
     report.score = round_score(report.groups.iter().map(|g| g.score).sum());

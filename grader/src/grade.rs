@@ -59,6 +59,10 @@ pub struct Context<'a> {
     pub toolchain: &'a Toolchain,
     /// How submissions are isolated.
     pub isolation: &'a Isolation,
+    /// The device drivers compute on.
+    pub device: crate::device::Device,
+    /// A model folder for labs that need one.
+    pub model_dir: Option<PathBuf>,
 }
 
 /// A failure of the batch as a whole (never one student's).
@@ -470,6 +474,8 @@ fn check(ctx: &Context, root: &Path, labs: &[&LabManifest], seed: u64) -> Report
         submission: root.to_owned(),
         labs: labs.iter().map(|l| l.id.clone()).collect(),
         hidden_seed: Some(seed),
+        device: ctx.device,
+        model_dir: ctx.model_dir.clone(),
     };
     match catch_unwind(AssertUnwindSafe(|| grader.check(&options))) {
         Ok(Ok(report)) => report,

@@ -12,6 +12,7 @@ use crate::outcome::Outcome;
 use crate::process::Exit;
 use crate::report::{round_score, CaseDetails, CaseReport, GroupReport};
 use crate::runner::CaseRun;
+use crate::timing::TimingVerdict;
 
 /// The expected reply of a case, or why there is none (a grader problem).
 pub type Expected = Result<Reply, String>;
@@ -158,12 +159,37 @@ fn died_message(exit: Option<&Exit>) -> String {
     format!("the process ended before answering ({how}): look for process::exit, abort, or unbounded recursion")
 }
 
+/// Fold a timing verdict into a judged case: a correct answer that is too
+/// slow against the reference becomes `too_slow` and earns nothing.
+pub fn apply_timing(report: &mut CaseReport, verdict: Option<TimingVerdict>) {
+    if !report.outcome.passed() {
+        return;
+    }
+    match verdict {
+        Some(verdict) => {
+            report.duration_ms = Some((verdict.student.as_secs_f64() * 1e6).round() / 1000.0);
+            report.message = verdict.message;
+            if !verdict.fast_enough {
+                report.outcome = Outcome::TooSlow;
+                report.score = 0.0;
+            }
+        }
+        None => {
+            report.outcome = Outcome::GraderError;
+            report.score = 0.0;
+            report.message =
+                "the timed rounds did not complete (the reference failed during timing)".into();
+        }
+    }
+}
+
 /// Sum a group's case results.
 pub fn group_report(
     lab: &LabManifest,
     name: &str,
     cases: &[CaseReport],
     graded: bool,
+    skipped: Option<&str>,
 ) -> GroupReport {
     let group = lab.group(name).expect("declared group");
     let mine: Vec<&CaseReport> = cases.iter().filter(|c| c.group == name).collect();
@@ -182,8 +208,9 @@ pub fn group_report(
         max_score: group.points,
         passed,
         total: mine.len(),
-        graded,
+        graded: graded && skipped.is_none(),
         hint: lost.then(|| group.hint.clone()),
+        skipped: skipped.map(str::to_owned),
     }
 }
 

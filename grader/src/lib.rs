@@ -18,6 +18,7 @@
 //!   [`progress`] (the progress line).
 //! - [`report`]: the result model and its renderers; [`export`]: the
 //!   gradebook CSV, Gradescope, JUnit and class statistics.
+//! - [`packet`]: the enterprise readiness packet, scored by rubric-as-code.
 //! - [`cli`]: argument parsing and exit codes.
 
 #![warn(missing_docs)]
@@ -33,6 +34,7 @@ pub mod cli;
 pub mod compare;
 pub mod compile;
 pub mod course;
+pub mod device;
 pub mod export;
 pub mod fsutil;
 pub mod grade;
@@ -40,6 +42,7 @@ pub mod grading;
 pub mod handout;
 pub mod labs;
 pub mod outcome;
+pub mod packet;
 pub mod process;
 pub mod progress;
 pub mod recipe;
@@ -51,5 +54,6 @@ pub mod seccomp;
 pub mod session;
 pub mod source_fns;
 pub mod submission;
+pub mod timing;
 pub mod toolchain;
 pub mod verify;

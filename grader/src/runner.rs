@@ -2,7 +2,6 @@
 //! cases, restarted after a crash, timeout or memory failure, so one bad case
 //! costs only itself.
 
-use std::path::Path;
 use std::time::Duration;
 
 use lab_protocol::Reply;
@@ -11,7 +10,7 @@ use crate::cases::Case;
 use crate::course::Limits;
 use crate::process::Exit;
 use crate::sandbox::Slot;
-use crate::session::{driver_job, Answer, Session};
+use crate::session::{driver_job, Answer, Driver, Session};
 
 /// After this many timeouts in one group, its remaining cases are not run:
 /// a looping function would otherwise cost every case its full limit.
@@ -39,6 +38,22 @@ pub enum CaseRun {
     StartFailed(String),
 }
 
+impl CaseRun {
+    fn from_answer(answer: Answer, limits: Limits) -> CaseRun {
+        match answer {
+            Answer::Replied(reply, wall) => CaseRun::Replied { reply, wall },
+            Answer::Timeout => CaseRun::Timeout(limits.time),
+            Answer::OutputLimit => CaseRun::OutputLimit,
+            Answer::Died(exit) => CaseRun::Died(exit),
+        }
+    }
+
+    /// Whether the driver answered (any reply, right or wrong).
+    pub fn replied(&self) -> bool {
+        matches!(self, CaseRun::Replied { .. })
+    }
+}
+
 /// The runs of every case, in order, plus the student's captured output.
 #[derive(Debug, Clone, Default)]
 pub struct RunLog {
@@ -48,10 +63,10 @@ pub struct RunLog {
     pub output: String,
 }
 
-/// Run `cases` through the driver at `binary`, with `limits_of` giving each
-/// case's limits, confined to `slot`.
+/// Run `cases` through `driver`, with `limits_of` giving each case's limits,
+/// confined to `slot`.
 pub fn run_cases(
-    binary: &Path,
+    driver: Driver,
     cases: &[Case],
     limits_of: &dyn Fn(&Case) -> Limits,
     slot: Slot,
@@ -79,7 +94,7 @@ pub fn run_cases(
                 log.output.push_str(&old.finish());
             }
             let budget: Duration = cases[index..].iter().map(|c| limits_of(c).time).sum();
-            let job = driver_job(binary, &limits, budget.min(Duration::from_secs(600)), slot);
+            let job = driver_job(driver, &limits, budget.min(Duration::from_secs(600)), slot);
             match job.and_then(|job| Session::start(&job, limits.output_bytes)) {
                 Ok(started) => session = Some((started, limits)),
                 Err(err) => {
@@ -89,17 +104,15 @@ pub fn run_cases(
             }
         }
         let (live, _) = session.as_mut().expect("started above");
-        let run = match live.ask(&case.request(), limits.time) {
-            Answer::Replied(reply, wall) => CaseRun::Replied { reply, wall },
-            Answer::Timeout => {
+        let run = match CaseRun::from_answer(live.ask(&case.request(), limits.time), limits) {
+            CaseRun::Timeout(limit) => {
                 match timeouts.iter_mut().find(|(g, _)| *g == case.group) {
                     Some((_, n)) => *n += 1,
                     None => timeouts.push((case.group.clone(), 1)),
                 }
-                CaseRun::Timeout(limits.time)
+                CaseRun::Timeout(limit)
             }
-            Answer::OutputLimit => CaseRun::OutputLimit,
-            Answer::Died(exit) => CaseRun::Died(exit),
+            other => other,
         };
         log.runs.push(run);
     }
@@ -107,4 +120,96 @@ pub fn run_cases(
         log.output.push_str(&last.finish());
     }
     log
+}
+
+/// A timing case run side by side on the reference and the student driver.
+#[derive(Debug, Clone)]
+pub struct Race {
+    /// The reference's warm-up answer (the expected value).
+    pub reference: CaseRun,
+    /// The student's warm-up answer, or the first failure of a timed round.
+    pub student: CaseRun,
+    /// Timed request-to-reply walls of the reference, one per round.
+    pub reference_times: Vec<Duration>,
+    /// Timed request-to-reply walls of the student, one per round.
+    pub student_times: Vec<Duration>,
+    /// What the student's code printed (capped).
+    pub output: String,
+}
+
+/// Run `case` on both drivers: one untimed warm-up each, then `rounds`
+/// timed requests each, alternating which goes first (ABBA order) so that a
+/// machine getting busier or quieter during the race weighs on both alike.
+/// Times are the grader's clock from request to reply; the student process
+/// never reports its own time.
+pub fn race(
+    reference: Driver,
+    student: Driver,
+    case: &Case,
+    limits: Limits,
+    rounds: u32,
+    slots: (Slot, Slot),
+) -> Race {
+    let budget = (limits.time * (rounds + 1)).min(Duration::from_secs(600));
+    let start = |driver: Driver, slot: Slot| {
+        driver_job(driver, &limits, budget, slot)
+            .and_then(|job| Session::start(&job, limits.output_bytes))
+    };
+    let mut race = Race {
+        reference: CaseRun::Skipped("not run".into()),
+        student: CaseRun::Skipped("not run".into()),
+        reference_times: Vec::new(),
+        student_times: Vec::new(),
+        output: String::new(),
+    };
+    let mut reference_session = match start(reference, slots.0) {
+        Ok(session) => session,
+        Err(err) => {
+            race.reference = CaseRun::StartFailed(err.to_string());
+            return race;
+        }
+    };
+    let mut student_session = match start(student, slots.1) {
+        Ok(session) => session,
+        Err(err) => {
+            race.student = CaseRun::StartFailed(err.to_string());
+            return race;
+        }
+    };
+    let request = case.request();
+    race.reference = CaseRun::from_answer(reference_session.ask(&request, limits.time), limits);
+    race.student = CaseRun::from_answer(student_session.ask(&request, limits.time), limits);
+    if race.reference.replied() && race.student.replied() {
+        'rounds: for round in 0..rounds {
+            let order = if round % 2 == 0 {
+                [true, false]
+            } else {
+                [false, true]
+            };
+            for is_reference in order {
+                let session = if is_reference {
+                    &mut reference_session
+                } else {
+                    &mut student_session
+                };
+                match CaseRun::from_answer(session.ask(&request, limits.time), limits) {
+                    CaseRun::Replied { wall, .. } if is_reference => {
+                        race.reference_times.push(wall)
+                    }
+                    CaseRun::Replied { wall, .. } => race.student_times.push(wall),
+                    failed if is_reference => {
+                        race.reference = failed;
+                        break 'rounds;
+                    }
+                    failed => {
+                        race.student = failed;
+                        break 'rounds;
+                    }
+                }
+            }
+        }
+    }
+    reference_session.finish();
+    race.output = student_session.finish();
+    race
 }

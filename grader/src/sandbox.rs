@@ -38,6 +38,8 @@ pub struct View {
     pub read_only: Vec<PathBuf>,
     /// Mounted read-write at the same path (the job's scratch folder).
     pub writable: Vec<PathBuf>,
+    /// Device nodes passed through (a GPU's `/dev/nvidia*`).
+    pub devices: Vec<PathBuf>,
     /// The uid inside the sandbox (from [`Isolation::lease_uid`]).
     pub uid: Option<u32>,
     /// Cap on processes and threads (cgroup pids.max and RLIMIT_NPROC).
@@ -146,6 +148,7 @@ impl Sandbox {
         let view = View {
             read_only: Vec::new(),
             writable: vec![dir.path().to_owned()],
+            devices: Vec::new(),
             uid,
             max_processes: 16,
             max_memory: 256 << 20,
@@ -217,7 +220,8 @@ impl Sandbox {
             .read_only
             .iter()
             .map(|p| (p, "--ro-bind"))
-            .chain(view.writable.iter().map(|p| (p, "--bind")));
+            .chain(view.writable.iter().map(|p| (p, "--bind")))
+            .chain(view.devices.iter().map(|p| (p, "--dev-bind")));
         for (path, flag) in mounts {
             args.extend([
                 OsString::from(flag),
@@ -399,9 +403,19 @@ impl Slot<'_> {
         let view = View {
             read_only: read_only.iter().map(|p| p.to_path_buf()).collect(),
             writable: writable.iter().map(|p| p.to_path_buf()).collect(),
-            uid: self.uid,
+            devices: Vec::new(),
+            uid: None,
             max_processes,
             max_memory,
+        };
+        self.confine_view(job, view)
+    }
+
+    /// Confine `job` to `view`, run as this slot's uid.
+    pub fn confine_view(&self, job: Job, view: View) -> std::io::Result<Job> {
+        let view = View {
+            uid: self.uid,
+            ..view
         };
         self.isolation.confine(job, &view)
     }

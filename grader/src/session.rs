@@ -4,8 +4,9 @@
 //! case's own deadline. Everything else the process prints is the student's
 //! output: kept (capped) for messages, never parsed for verdicts.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{ChildStdin, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use lab_protocol::{parse_frame, Hello, Reply, Request};
 
 use crate::process::{self, Exit, Job};
-use crate::sandbox::Slot;
+use crate::sandbox::{Slot, View};
 
 /// What one question to the driver produced.
 #[derive(Debug, Clone)]
@@ -249,27 +250,56 @@ fn read_frames(
 /// Processes and threads a driver may use.
 const DRIVER_PROCESSES: u64 = 64;
 
-/// A job running the driver binary at `path` under the given limits; in the
-/// sandbox it sees only the binary's folder (read-only) and a private /tmp.
+/// What a lab's drivers see besides their own binary: files to read (a
+/// model), environment, device nodes (a GPU). Empty for most labs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DriverSetup {
+    /// Read-only in the sandbox, at the same path.
+    pub read_only: Vec<PathBuf>,
+    /// Extra environment.
+    pub env: Vec<(String, OsString)>,
+    /// Device nodes passed through.
+    pub devices: Vec<PathBuf>,
+}
+
+/// A driver binary and how it is started.
+#[derive(Debug, Clone, Copy)]
+pub struct Driver<'a> {
+    /// The binary.
+    pub binary: &'a Path,
+    /// Its set-up.
+    pub setup: &'a DriverSetup,
+}
+
+/// A job running `driver` under the given limits; in the sandbox it sees
+/// only the binary's folder and the set-up's paths (read-only) and a private
+/// /tmp.
 pub fn driver_job(
-    path: &Path,
+    driver: Driver,
     limits: &crate::course::Limits,
     cpu_budget: Duration,
     slot: Slot,
 ) -> std::io::Result<Job> {
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    let mut job = Job::new(path, dir);
-    job.rlimits.address_space = Some(limits.memory_bytes);
+    let dir = driver.binary.parent().unwrap_or(Path::new("/"));
+    let mut job = Job::new(driver.binary, dir);
+    job.env.extend(driver.setup.env.iter().cloned());
+    // A GPU driver maps far more address space than it uses (the CUDA
+    // runtime reserves it up front): there only the cgroup caps memory.
+    job.rlimits.address_space = (driver.setup.devices.is_empty()).then_some(limits.memory_bytes);
     job.rlimits.cpu_seconds = Some(cpu_budget.as_secs().max(1) + 1);
     job.rlimits.file_size = Some(limits.output_bytes);
     // The cgroup cap sits above the address-space limit: the rlimit makes
     // allocations fail cleanly (a memory_limit outcome); the cgroup is the
     // backstop for what the rlimit cannot see.
-    slot.confine(
-        job,
-        &[dir],
-        &[],
-        DRIVER_PROCESSES,
-        limits.memory_bytes.saturating_mul(2),
-    )
+    let mut read_only = vec![dir.to_path_buf()];
+    read_only.extend(driver.setup.read_only.iter().cloned());
+    let view = View {
+        read_only,
+        writable: Vec::new(),
+        devices: driver.setup.devices.clone(),
+        uid: None,
+        max_processes: DRIVER_PROCESSES,
+        max_memory: limits.memory_bytes.saturating_mul(2),
+    };
+    slot.confine_view(job, view)
 }

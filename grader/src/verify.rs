@@ -102,6 +102,7 @@ impl Verifier<'_> {
                 submission: submission.to_owned(),
                 labs: vec![lab.id.clone()],
                 hidden_seed: Some(seed),
+                ..CheckOptions::default()
             })
             .map_err(|e| e.to_string())?;
         report

@@ -264,6 +264,7 @@ mod tests {
             total: 1,
             graded: true,
             hint: Some("divide by both norms".into()),
+            skipped: None,
         }
     }
 

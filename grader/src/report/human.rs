@@ -137,6 +137,15 @@ fn render_group(
     out: &mut dyn Write,
     style: &Style,
 ) -> io::Result<()> {
+    if let Some(reason) = &group.skipped {
+        let line = format!(
+            "  - {} ({}): {reason} ({} points)",
+            group.name,
+            group.visibility,
+            points(group.max_score)
+        );
+        return writeln!(out, "{}", style.dim(&line));
+    }
     if !group.graded {
         let line = format!(
             "  - {} ({}): not graded here, {} points",

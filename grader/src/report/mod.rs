@@ -33,12 +33,17 @@ pub struct Report {
     pub hidden_seed: Option<u64>,
     /// Which isolation the submission ran under.
     pub isolation: String,
-    /// Points earned.
+    /// Points earned: the labs' plus the packet's, when one was scored.
     pub score: f64,
-    /// Points available in what was graded.
+    /// Points available in what was graded (the packet's rubric points
+    /// included when a packet was submitted).
     pub max_score: f64,
     /// One entry per lab, in course order.
     pub labs: Vec<LabReport>,
+    /// The enterprise readiness packet (`packet.md`), scored by the rubric;
+    /// absent when the submission has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packet: Option<crate::packet::PacketReport>,
     /// Why the submission could not be graded at all (batch grading: an
     /// archive that was refused, an entry that is no submission); absent
     /// when it was graded.
@@ -108,6 +113,10 @@ pub struct GroupReport {
     pub graded: bool,
     /// The hint, present when points were lost.
     pub hint: Option<String>,
+    /// Why the group was not run here (it needs a GPU, or a model this
+    /// machine does not have); such a group is not counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 /// One case's result.
@@ -168,7 +177,10 @@ impl Report {
         self.labs.iter().any(|lab| {
             lab.status == LabStatus::GraderError
                 || lab.cases.iter().any(|c| c.outcome == Outcome::GraderError)
-        })
+        }) || self
+            .packet
+            .as_ref()
+            .is_some_and(|p| p.status == crate::packet::PacketStatus::RubricError)
     }
 }
 
