@@ -98,9 +98,12 @@ impl Grader<'_> {
             self.toolchain,
             self.isolation,
             &options.submission,
+            options.model_dir.as_deref(),
             self.progress,
         );
-        let packet_points = packet.as_ref().map_or((0.0, 0.0), |p| (p.score, p.max_score));
+        let packet_points = packet
+            .as_ref()
+            .map_or((0.0, 0.0), |p| (p.score, p.max_score));
         let score = reports.iter().map(|l| l.score).sum::<f64>() + packet_points.0;
         let max_score = reports.iter().map(|l| l.max_score).sum::<f64>() + packet_points.1;
         Ok(Report {
@@ -324,7 +327,7 @@ impl Grader<'_> {
         };
         let mut report = grading::judge(module, lab, case, &expected, &race.student, points);
         let verdict = timing::judge(&timing, &race.reference_times, &race.student_times);
-        grading::apply_timing(&mut report, verdict);
+        grading::apply_timing(&mut report, verdict, timing.max_ratio);
         report
     }
 
@@ -512,6 +515,7 @@ fn compile_failed(
                 max_score: round_score(points),
                 duration_ms: None,
                 details: None,
+                timing: None,
             }
         })
         .collect();

@@ -145,6 +145,10 @@ pub enum Command {
         /// Colour the human report.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Instructor overrides of packet criteria (TOML, see
+        /// rubrics/README.md); refused when inside the submission folder.
+        #[arg(long, value_name = "FILE")]
+        packet_overrides: Option<PathBuf>,
         /// Device and model.
         #[command(flatten)]
         run: RunArgs,
@@ -287,8 +291,13 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
             output,
             seed,
             color,
+            packet_overrides,
             run,
         } => {
+            let overrides = packet_overrides
+                .map(|file| crate::packet::overrides::Overrides::load(&file, &path))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
             let mut progress = |line: &str| eprintln!("{line}");
             let mut grader = Grader {
                 course: &course,
@@ -296,7 +305,11 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 isolation: &isolation,
                 progress: &mut progress,
             };
-            let report = grader.check(&run.options(path, labs, seed)?)?;
+            let mut report = grader.check(&run.options(path, labs, seed)?)?;
+            if let Some(overrides) = &overrides {
+                crate::packet::apply_overrides(&mut report, overrides)
+                    .map_err(anyhow::Error::msg)?;
+            }
             let labs = LabColumn::of_course(
                 &course,
                 &report.labs.iter().map(|l| l.id.clone()).collect::<Vec<_>>(),
@@ -445,6 +458,17 @@ fn doctor() -> GraderExit {
     for (layer, present) in sandbox::layers(&isolation) {
         let _ = writeln!(out, "  {} {layer}", if present { "yes" } else { "no " });
     }
+    let _ = match Device::resolve(DeviceChoice::Cuda) {
+        Ok(_) => writeln!(
+            out,
+            "device: a CUDA GPU and nvcc: GPU groups run (--device auto)"
+        ),
+        Err(why) => writeln!(
+            out,
+            "device: CPU only ({}); GPU groups are skipped, not failed",
+            why.trim_start_matches("--device cuda: ")
+        ),
+    };
     if isolation.is_sandboxed() {
         GraderExit::Success
     } else {

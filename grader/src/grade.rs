@@ -504,6 +504,7 @@ fn blank_report(ctx: &Context) -> Report {
         score: 0.0,
         max_score: 0.0,
         labs: Vec::new(),
+        packet: None,
         error: None,
     }
 }
@@ -718,6 +719,7 @@ mod tests {
                     student_output: None,
                 })
                 .collect(),
+            packet: None,
             error: None,
         }
     }

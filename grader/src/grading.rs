@@ -10,7 +10,7 @@ use crate::course::{LabManifest, Visibility};
 use crate::labs::LabModule;
 use crate::outcome::Outcome;
 use crate::process::Exit;
-use crate::report::{round_score, CaseDetails, CaseReport, GroupReport};
+use crate::report::{round_score, CaseDetails, CaseReport, GroupReport, TimingFigures};
 use crate::runner::CaseRun;
 use crate::timing::TimingVerdict;
 
@@ -102,6 +102,7 @@ pub fn judge(
         max_score: round_score(case_points),
         duration_ms: duration.map(|ms| (ms * 1000.0).round() / 1000.0),
         details,
+        timing: None,
     }
 }
 
@@ -161,12 +162,18 @@ fn died_message(exit: Option<&Exit>) -> String {
 
 /// Fold a timing verdict into a judged case: a correct answer that is too
 /// slow against the reference becomes `too_slow` and earns nothing.
-pub fn apply_timing(report: &mut CaseReport, verdict: Option<TimingVerdict>) {
+pub fn apply_timing(report: &mut CaseReport, verdict: Option<TimingVerdict>, max_ratio: f64) {
     if !report.outcome.passed() {
         return;
     }
     match verdict {
         Some(verdict) => {
+            report.timing = Some(TimingFigures {
+                student_ms: round3(verdict.student.as_secs_f64() * 1000.0),
+                reference_ms: round3(verdict.reference.as_secs_f64() * 1000.0),
+                ratio: round3(verdict.ratio()),
+                max_ratio,
+            });
             report.duration_ms = Some((verdict.student.as_secs_f64() * 1e6).round() / 1000.0);
             report.message = verdict.message;
             if !verdict.fast_enough {
@@ -181,6 +188,10 @@ pub fn apply_timing(report: &mut CaseReport, verdict: Option<TimingVerdict>) {
                 "the timed rounds did not complete (the reference failed during timing)".into();
         }
     }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// Sum a group's case results.

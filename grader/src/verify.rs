@@ -69,6 +69,7 @@ impl Verifier<'_> {
             findings.extend(self.todos(lab));
             findings.push(self.mutants(lab));
         }
+        findings.push(self.packet_samples());
         findings.push(self.handout());
         findings
     }
@@ -110,6 +111,36 @@ impl Verifier<'_> {
             .into_iter()
             .next()
             .ok_or_else(|| "no lab in the report".into())
+    }
+
+    /// The sample packets land in their bands (rubrics/samples/bands.toml).
+    fn packet_samples(&mut self) -> Finding {
+        (self.progress)("[packet] scoring the sample packets");
+        let results =
+            match crate::packet::verify_samples(self.course, self.toolchain, self.isolation) {
+                Ok(results) => results,
+                Err(why) => return finding("course", "packet-samples", vec![why], String::new()),
+            };
+        let problems: Vec<String> = results
+            .iter()
+            .filter(|r| !r.in_band())
+            .map(|r| {
+                format!(
+                    "sample packet {} scored {} (band {}..={})",
+                    r.file, r.report.score, r.band[0], r.band[1]
+                )
+            })
+            .collect();
+        let summary: Vec<String> = results
+            .iter()
+            .map(|r| format!("{} {}", r.file, r.report.score))
+            .collect();
+        finding(
+            "course",
+            "packet-samples",
+            problems,
+            format!("sample packets in their bands: {}", summary.join(", ")),
+        )
     }
 
     fn registry(&self) -> Finding {
@@ -220,9 +251,22 @@ impl Verifier<'_> {
 
     fn reference(&mut self, lab: &LabManifest, seeds: u64) -> Finding {
         let mut problems = Vec::new();
+        let mut ratios: Vec<f64> = Vec::new();
+        let mut skipped: Vec<String> = Vec::new();
         for seed in 1..=seeds {
             match self.grade(lab, &Recipe::base("reference"), seed) {
                 Ok(report) => {
+                    ratios.extend(
+                        report
+                            .cases
+                            .iter()
+                            .filter_map(|c| c.timing.map(|t| t.ratio)),
+                    );
+                    for group in report.groups.iter().filter(|g| g.skipped.is_some()) {
+                        if !skipped.contains(&group.name) {
+                            skipped.push(group.name.clone());
+                        }
+                    }
                     for case in report.cases.iter().filter(|c| !c.outcome.passed()) {
                         problems.push(format!(
                             "seed {seed}: the reference fails {} ({}): {}",
@@ -240,14 +284,21 @@ impl Verifier<'_> {
                 Err(err) => problems.push(format!("seed {seed}: {err}")),
             }
         }
-        finding(
-            &lab.id,
-            "reference",
-            problems,
-            format!(
-                "the reference scores full marks on public and hidden cases over {seeds} seeds"
-            ),
-        )
+        let mut ok = format!(
+            "the reference scores full marks on public and hidden cases over {seeds} seeds"
+        );
+        if let Some(worst) = ratios.iter().copied().reduce(f64::max) {
+            // Raced against itself, the reference shows the noise a timing
+            // threshold must absorb.
+            ok.push_str(&format!(
+                "; raced against itself on {} timing cases, its worst median ratio was {worst:.2}x",
+                ratios.len()
+            ));
+        }
+        if !skipped.is_empty() {
+            ok.push_str(&format!("; not run here (skipped): {}", skipped.join(", ")));
+        }
+        finding(&lab.id, "reference", problems, ok)
     }
 
     fn starter(&mut self, lab: &LabManifest) -> Finding {

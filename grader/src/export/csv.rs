@@ -1,7 +1,9 @@
 //! The gradebook CSV: one row per student, ready for an LMS import.
 //!
-//! Columns: `student`, one per lab (points), `packet` (empty until the
-//! packet scorer exists), `total`, `max`, `status` and `note`. A lab the
+//! Columns: `student`, one per lab (points), `packet` (the packet's points;
+//! empty when the student submitted no packet.md), `total` (labs and
+//! packet), `max`, `status` and `note` (which also says when packet scores
+//! need review). A lab the
 //! grader failed on has an empty cell and so does the total: importing an
 //! unknown grade as 0 would be wrong. RFC 4180 quoting; text cells that a
 //! spreadsheet would run as a formula get a leading `'`.
@@ -24,7 +26,12 @@ pub fn render_gradebook(gradebook: &Gradebook, out: &mut dyn Write) -> io::Resul
         for lab in &gradebook.labs {
             row.push(Gradebook::lab_score(report, &lab.id).map_or_else(String::new, points));
         }
-        row.push(String::new());
+        row.push(
+            report
+                .packet
+                .as_ref()
+                .map_or_else(String::new, |p| points(p.score)),
+        );
         row.push(gradebook.total(report).map_or_else(String::new, points));
         row.push(max.clone());
         row.push(StudentStatus::of(report).as_str().to_owned());
@@ -56,6 +63,17 @@ fn note(gradebook: &Gradebook, report: &Report) -> String {
             LabStatus::NotSubmitted => notes.push(format!("{}: not submitted", lab.id)),
             LabStatus::CompileError => notes.push(format!("{}: did not compile", lab.id)),
             LabStatus::Graded | LabStatus::GraderError => {}
+        }
+    }
+    if let Some(packet) = &report.packet {
+        if packet.needs_review {
+            let ids: Vec<&str> = packet
+                .criteria
+                .iter()
+                .filter(|c| c.needs_review && c.overridden.is_none())
+                .map(|c| c.id.as_str())
+                .collect();
+            notes.push(format!("packet: review {}", ids.join(", ")));
         }
     }
     notes.join("; ")

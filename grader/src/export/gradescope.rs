@@ -98,6 +98,9 @@ pub fn render_gradescope(
             }
         }
     }
+    if let Some(packet) = &report.packet {
+        tests.extend(packet_tests(packet, labs.len() + 1));
+    }
     let results = Results {
         score: report.score,
         output: summary(report, labs),
@@ -203,6 +206,47 @@ fn case_output(case: &CaseReport, hint: Option<&str>) -> String {
     lines.join("\n")
 }
 
+/// One visible test per packet criterion, numbered `<n>.<i>`, tagged
+/// `packet` (and `needs_review` when a person should confirm it); an
+/// override shows the automatic score beside the instructor's.
+fn packet_tests(packet: &crate::packet::PacketReport, number: usize) -> Vec<Test> {
+    packet
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut tags = vec!["packet".to_owned(), c.check.clone()];
+            let mut output = c.reason.clone();
+            if let Some(o) = &c.overridden {
+                output = format!(
+                    "{output}\n(automatic score {}: {})",
+                    super::points(o.automatic_score),
+                    o.automatic_reason
+                );
+            } else if c.needs_review {
+                tags.push("needs_review".into());
+                output.push_str("\n(flagged for review by your instructor)");
+            }
+            Test {
+                score: c.score,
+                max_score: c.max_score,
+                status: if c.score >= c.max_score - 1e-9 {
+                    "passed"
+                } else {
+                    "failed"
+                },
+                name: format!("packet: {}", c.title),
+                number: format!("{number}.{}", i + 1),
+                output,
+                output_format: "text",
+                tags,
+                visibility: "visible",
+                extra_data: Map::new(),
+            }
+        })
+        .collect()
+}
+
 /// The top-level output: the score per lab.
 fn summary(report: &Report, labs: &[LabColumn]) -> String {
     let mut lines = vec![format!(
@@ -223,6 +267,18 @@ fn summary(report: &Report, labs: &[LabColumn]) -> String {
             column.id,
             super::points(score),
             super::points(column.max_score)
+        ));
+    }
+    if let Some(packet) = &report.packet {
+        lines.push(format!(
+            "packet.md: {} / {}{}",
+            super::points(packet.score),
+            super::points(packet.max_score),
+            if packet.needs_review {
+                " (some criteria need review)"
+            } else {
+                ""
+            }
         ));
     }
     lines.join("\n")
@@ -250,6 +306,7 @@ mod tests {
                 expected: serde_json::json!(0.5),
                 actual: Some(serde_json::json!(0.25)),
             }),
+            timing: None,
         }
     }
 
@@ -300,6 +357,7 @@ mod tests {
                 ],
                 student_output: None,
             }],
+            packet: None,
             error: None,
         }
     }

@@ -137,19 +137,34 @@ impl Gradebook {
         }
     }
 
-    /// A student's total over the gradebook's labs; `None` when some lab's
-    /// score is unknown.
+    /// A student's total over the gradebook's labs plus their packet's
+    /// points; `None` when some lab's score is unknown.
     pub fn total(&self, report: &Report) -> Option<f64> {
         self.labs
             .iter()
             .map(|lab| Gradebook::lab_score(report, &lab.id))
             .sum::<Option<f64>>()
-            .map(round_score)
+            .map(|labs| round_score(labs + Gradebook::packet_score(report)))
     }
 
-    /// Points available over the gradebook's labs.
+    /// A student's packet points (0 when they submitted none).
+    pub fn packet_score(report: &Report) -> f64 {
+        report.packet.as_ref().map_or(0.0, |p| p.score)
+    }
+
+    /// The packet's points: the rubric's, as recorded in any student's
+    /// report (0 when no student submitted a packet).
+    pub fn packet_max(&self) -> f64 {
+        self.students
+            .iter()
+            .filter_map(|s| s.report.packet.as_ref())
+            .map(|p| p.max_score)
+            .fold(0.0, f64::max)
+    }
+
+    /// Points available over the gradebook's labs and the packet.
     pub fn max_total(&self) -> f64 {
-        round_score(self.labs.iter().map(|lab| lab.max_score).sum())
+        round_score(self.labs.iter().map(|lab| lab.max_score).sum::<f64>() + self.packet_max())
     }
 }
 

@@ -75,6 +75,10 @@ pub fn render_human(report: &Report, out: &mut dyn Write, color: bool) -> io::Re
         writeln!(out)?;
         render_lab(lab, out, &style)?;
     }
+    if let Some(packet) = &report.packet {
+        writeln!(out)?;
+        render_packet(packet, out, &style)?;
+    }
     writeln!(out)?;
     let total = format!(
         "Total: {} / {}",
@@ -306,6 +310,70 @@ fn render_diff(
                 }
                 writeln!(out, "          {text}")?;
             }
+        }
+    }
+    Ok(())
+}
+
+fn render_packet(
+    packet: &crate::packet::PacketReport,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    let review = if packet.needs_review {
+        style.paint("33", "  (some scores need review)")
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{}  {} / {}{review}",
+        style.bold("packet.md · enterprise readiness packet"),
+        points(packet.score),
+        points(packet.max_score)
+    )?;
+    writeln!(
+        out,
+        "  {}",
+        style.dim(&format!("rubric: {}", packet.rubric))
+    )?;
+    for note in &packet.notes {
+        writeln!(out, "  {} {note}", style.dim("note:"))?;
+    }
+    for c in &packet.criteria {
+        let mark = if c.score >= c.max_score - 1e-9 {
+            style.good("✓")
+        } else {
+            style.bad("✗")
+        };
+        let flag = if c.needs_review && c.overridden.is_none() {
+            style.paint("33", " [review]")
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "  {mark} {:<22} {:>6} / {:<6}{flag} {}",
+            c.id,
+            points(c.score),
+            points(c.max_score),
+            style.dim(&c.title)
+        )?;
+        if let Some(o) = &c.overridden {
+            writeln!(
+                out,
+                "      instructor override: {} (automatic {}): {}",
+                points(o.score),
+                points(o.automatic_score),
+                o.reason
+            )?;
+            writeln!(
+                out,
+                "      {}",
+                style.dim(&format!("automatic: {}", o.automatic_reason))
+            )?;
+        } else {
+            writeln!(out, "      {}", c.reason)?;
         }
     }
     Ok(())

@@ -140,6 +140,22 @@ pub struct CaseReport {
     pub duration_ms: Option<f64>,
     /// Input, expected and actual: visible cases only.
     pub details: Option<CaseDetails>,
+    /// The side-by-side figures of a timing case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<TimingFigures>,
+}
+
+/// What a timing case measured (milliseconds, medians of the timed rounds).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimingFigures {
+    /// The student's median.
+    pub student_ms: f64,
+    /// The reference's median, in the same run.
+    pub reference_ms: f64,
+    /// student / reference.
+    pub ratio: f64,
+    /// The group's `max_ratio`.
+    pub max_ratio: f64,
 }
 
 /// The full picture of a visible case.
