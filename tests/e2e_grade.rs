@@ -554,3 +554,63 @@ fn run_autograder_writes_results_json_even_when_the_grader_fails() {
         .unwrap()
         .contains("could not grade"));
 }
+
+#[test]
+fn packet_overrides_apply_per_student_and_show_both_scores() {
+    let class = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let overrides = tempfile::tempdir().unwrap();
+    for name in ["hana", "ivan"] {
+        write_submission("reference", &class.path().join(name));
+        std::fs::copy(
+            course_root().join("rubrics/samples/mediocre.md"),
+            class.path().join(name).join("packet.md"),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        course_root().join("tests/fixtures/packet/overrides.toml"),
+        overrides.path().join("hana.toml"),
+    )
+    .unwrap();
+    let folder = overrides.path().to_str().unwrap();
+    grade(
+        class.path(),
+        out.path(),
+        &["--seed", SEED, "--packet-overrides", folder],
+        0,
+    );
+    let packet = |id: &str| -> Value {
+        let report: Value =
+            serde_json::from_str(&read(&out.path().join(format!("results/{id}.json")))).unwrap();
+        report["packet"].clone()
+    };
+    let criterion = |packet: &Value, id: &str| -> Value {
+        packet["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let (hana, ivan) = (packet("hana"), packet("ivan"));
+    let overridden = criterion(&hana, "evidence-sources");
+    assert_eq!(overridden["score"], 2.5, "{overridden}");
+    assert!(overridden["override"].is_object(), "{overridden}");
+    assert!(criterion(&ivan, "evidence-sources")["override"].is_null());
+    assert_ne!(hana["score"], ivan["score"]);
+
+    // A broken overrides file stops the batch before anything is graded.
+    std::fs::write(overrides.path().join("ivan.toml"), "format_version = 7\n").unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let output = grade(
+        class.path(),
+        fresh.path(),
+        &["--seed", SEED, "--packet-overrides", folder],
+        2,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ivan.toml"), "{stderr}");
+    assert_eq!(result_files(fresh.path()), 0);
+}

@@ -168,6 +168,11 @@ fn the_handout_has_starters_and_public_cases_but_no_reference() {
     assert!(handout.join("labs").join(LAB).join("src/lib.rs").is_file());
     assert!(!handout.join("reference").exists());
     assert!(!handout.join("tests").exists());
+    // The packet's rubric and template go in; its scored samples stay out.
+    assert!(handout.join("rubrics/packet-template.md").is_file());
+    assert!(handout.join("rubrics/packet-rubric.toml").is_file());
+    assert!(!handout.join("rubrics/samples").exists());
+    assert!(!handout.join("rubrics/calibration").exists());
     let workspace = std::fs::read_to_string(handout.join("Cargo.toml")).unwrap();
     assert!(!workspace.contains("reference/"), "{workspace}");
     let lock = std::fs::read_to_string(handout.join("Cargo.lock")).unwrap();

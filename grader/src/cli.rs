@@ -192,6 +192,11 @@ pub enum Command {
         /// The submissions are trusted: grade them even without the sandbox.
         #[arg(long)]
         trusted: bool,
+        /// Instructor overrides of packet criteria: DIR/<student id>.toml
+        /// (the format of `check --packet-overrides`) is applied to that
+        /// student's packet; the report shows both scores.
+        #[arg(long, value_name = "DIR")]
+        packet_overrides: Option<PathBuf>,
         /// Device and model.
         #[command(flatten)]
         run: RunArgs,
@@ -334,9 +339,14 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
             shard,
             resume,
             trusted,
+            packet_overrides,
             run,
         } => {
             require_sandbox(&isolation, trusted).map_err(anyhow::Error::msg)?;
+            if let Some(dir) = &packet_overrides {
+                crate::packet::overrides::check_folder(dir, &submissions)
+                    .map_err(anyhow::Error::msg)?;
+            }
             let device = run.options(PathBuf::new(), Vec::new(), None)?.device;
             prepare_labs(&course, &labs, run.model_dir.as_deref());
             let jobs = jobs.map_or_else(
@@ -358,6 +368,7 @@ pub fn run(cli: Cli) -> anyhow::Result<GraderExit> {
                 isolation: &isolation,
                 device,
                 model_dir: run.model_dir.clone(),
+                packet_overrides,
             };
             let mut stderr = std::io::stderr();
             let terminal = stderr.is_terminal();

@@ -63,6 +63,8 @@ pub struct Context<'a> {
     pub device: crate::device::Device,
     /// A model folder for labs that need one.
     pub model_dir: Option<PathBuf>,
+    /// Instructor overrides of packet criteria: `<dir>/<student id>.toml`.
+    pub packet_overrides: Option<PathBuf>,
 }
 
 /// A failure of the batch as a whole (never one student's).
@@ -435,6 +437,17 @@ fn grade_entry(ctx: &Context, entry: &Entry, labs: &[&LabManifest], seed: u64) -
         Source::Archive(path, kind) => grade_archive(ctx, path, *kind, labs, seed),
     };
     report.submission = entry.path().display().to_string();
+    if let Some(dir) = &ctx.packet_overrides {
+        let file = dir.join(format!("{}.toml", entry.id));
+        if file.is_file() {
+            let applied = crate::packet::overrides::Overrides::load(&file, entry.path())
+                .and_then(|overrides| crate::packet::apply_overrides(&mut report, &overrides));
+            if let (Err(why), Some(packet)) = (applied, report.packet.as_mut()) {
+                packet.notes.push(format!("overrides not applied: {why}"));
+                packet.needs_review = true;
+            }
+        }
+    }
     report
 }
 

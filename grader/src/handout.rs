@@ -25,6 +25,11 @@ const INCLUDED: &[&str] = &[
 /// Folder names never copied, wherever they are.
 const SKIPPED_DIRS: &[&str] = &["target", ".git"];
 
+/// Course folders kept out of the handout: the packet's scored sample
+/// packets (a strong one would be a model answer to copy) and the
+/// calibration data made from them. The rubric and the template go in.
+const PRIVATE_DIRS: &[&str] = &["rubrics/samples", "rubrics/calibration"];
+
 /// Shortest trimmed line of a private file that counts as evidence of a leak.
 const DISTINCTIVE_CHARS: usize = 20;
 
@@ -50,7 +55,7 @@ pub fn build(course: &Course, out: &Path) -> Result<Handout, String> {
     for entry in INCLUDED {
         let from = course.root.join(entry);
         if from.exists() {
-            files += copy(&from, &out.join(entry))
+            files += copy(&from, &out.join(entry), &course.root)
                 .map_err(|e| format!("copying {}: {e}", from.display()))?;
         }
     }
@@ -77,8 +82,11 @@ pub fn build(course: &Course, out: &Path) -> Result<Handout, String> {
     Ok(Handout { files })
 }
 
-fn copy(from: &Path, to: &Path) -> std::io::Result<usize> {
+fn copy(from: &Path, to: &Path, root: &Path) -> std::io::Result<usize> {
     let meta = std::fs::symlink_metadata(from)?;
+    if PRIVATE_DIRS.iter().any(|dir| from == root.join(dir)) {
+        return Ok(0);
+    }
     if meta.is_dir() {
         std::fs::create_dir_all(to)?;
         let mut count = 0;
@@ -88,7 +96,7 @@ fn copy(from: &Path, to: &Path) -> std::io::Result<usize> {
             if SKIPPED_DIRS.iter().any(|s| name == *s) {
                 continue;
             }
-            count += copy(&entry.path(), &to.join(&name))?;
+            count += copy(&entry.path(), &to.join(&name), root)?;
         }
         Ok(count)
     } else if meta.is_file() {

@@ -37,6 +37,20 @@ pub struct Entry {
     pub reason: String,
 }
 
+/// Check a `grader grade --packet-overrides` folder before a batch: every
+/// `.toml` in it parses, and it is not inside the submissions folder.
+pub fn check_folder(dir: &Path, submissions: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read overrides folder {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            Overrides::load(&path, submissions)?;
+        }
+    }
+    Ok(())
+}
+
 impl Overrides {
     /// Read overrides from `path`, refusing a file inside `submission`
     /// (a student must not grade themselves).
