@@ -3,6 +3,7 @@
 //! Adding a lab touches one line here, one module, and its folders
 //! (`labs/<id>`, `reference/<id>`, `grader/drivers/<id>`).
 
+mod attention;
 mod context_window;
 mod cosine_similarity;
 mod memory_calculator;
@@ -72,6 +73,7 @@ pub trait LabModule: Sync {
 pub const REGISTRY: &[&dyn LabModule] = &[
     &context_window::ContextWindow,
     &cosine_similarity::CosineSimilarity,
+    &attention::Attention,
     &memory_calculator::MemoryCalculator,
 ];
 
