@@ -26,6 +26,13 @@ for package in $starters; do
     cargo test --locked -p "$package" --no-run --quiet
 done
 
+# The labs' dependency caches (candle, tokenizers: minutes on 2 cores) are
+# built once here, so the end-to-end tests below find them warm instead of
+# each waiting on the first build under its own time limit. Checking that
+# the stored public cases are fresh needs every cache anyway.
+echo "== dependency caches, and fresh public cases (grader bless --check)"
+cargo run -q --locked -p grader -- bless --check
+
 echo "== tests: grader (unit, end-to-end, hostile corpus, verify), protocol, drivers, references"
 cargo test --locked --workspace "${exclude[@]}"
 

@@ -7,6 +7,7 @@ mod attention;
 mod context_window;
 mod cosine_similarity;
 mod memory_calculator;
+mod minilm_embeddings;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ pub const REGISTRY: &[&dyn LabModule] = &[
     &cosine_similarity::CosineSimilarity,
     &attention::Attention,
     &memory_calculator::MemoryCalculator,
+    &minilm_embeddings::MinilmEmbeddings,
 ];
 
 /// The module of lab `id`.

@@ -1,0 +1,13 @@
+//! `minilm-reference`: the lab's app on the reference implementation. All
+//! logic lives in the library's `app` module.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let code = minilm_embeddings_reference::app::main(
+        std::env::args().skip(1),
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    );
+    ExitCode::from(code)
+}
