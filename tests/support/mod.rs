@@ -234,3 +234,33 @@ pub fn outcomes(report: &Value, lab_id: &str) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The untouched starter's lab report: 0 points in every group that ran,
+/// each with its hint, and every case reaching a TODO. Groups skipped here
+/// (a GPU group on a CPU machine) are not counted and may show no hint.
+pub fn assert_starter_scores_zero(report: &Value, lab_id: &str) {
+    assert_eq!(report["score"], 0.0);
+    let lab = lab(report, lab_id);
+    for group in lab["groups"].as_array().unwrap() {
+        assert_eq!(group["score"], 0.0, "{group}");
+        if !group["skipped"].is_null() {
+            assert_eq!(group["graded"], false, "{group}");
+            continue;
+        }
+        assert!(group["graded"].as_bool().unwrap(), "{group}");
+        assert!(
+            group["hint"].as_str().is_some_and(|h| h.len() > 40),
+            "every group shows its hint: {group}"
+        );
+    }
+    for case in lab["cases"].as_array().unwrap() {
+        assert_eq!(case["outcome"], "runtime_error", "{case}");
+        assert!(
+            case["message"]
+                .as_str()
+                .unwrap()
+                .contains("this function is still a TODO"),
+            "every case reaches a TODO: {case}"
+        );
+    }
+}
