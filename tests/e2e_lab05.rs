@@ -14,6 +14,7 @@
 mod support;
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -51,7 +52,13 @@ fn model_env(empty: &tempfile::TempDir) -> Vec<(String, String)> {
     )]
 }
 
+/// One grading at a time: the throughput group races the student against
+/// the reference, and other tests' graders running beside it on a 2-core
+/// machine would be the noise the threshold then has to absorb.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 fn grade_with(name: &str, env: &[(String, String)]) -> (i32, Value) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = support::submission(LAB, name);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (code, report, _) = support::check_json(LAB, dir.path(), SEED, &env);
