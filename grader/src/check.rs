@@ -310,6 +310,19 @@ impl Grader<'_> {
                 return grading::judge(module, lab, case, &Err(why.clone()), &run, points);
             }
         };
+        let expected_of = |run: &CaseRun| match run {
+            CaseRun::Replied {
+                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
+                ..
+            } => Ok(reply.clone()),
+            other => Err(format!("the reference failed: {other:?}")),
+        };
+        // Only a right answer is worth timing: a wrong one fails anyway.
+        let worth_timing = |reference: &CaseRun, student: &CaseRun| {
+            grading::judge(module, lab, case, &expected_of(reference), student, points)
+                .outcome
+                .passed()
+        };
         let race = runner::race(
             reference,
             student,
@@ -317,14 +330,9 @@ impl Grader<'_> {
             lab.limits_for(group),
             timing.rounds,
             (self.run_slot(), self.run_slot()),
+            &worth_timing,
         );
-        let expected = match &race.reference {
-            CaseRun::Replied {
-                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
-                ..
-            } => Ok(reply.clone()),
-            other => Err(format!("the reference failed: {other:?}")),
-        };
+        let expected = expected_of(&race.reference);
         let mut report = grading::judge(module, lab, case, &expected, &race.student, points);
         let verdict = timing::judge(&timing, &race.reference_times, &race.student_times);
         grading::apply_timing(&mut report, verdict, timing.max_ratio);

@@ -137,9 +137,11 @@ pub struct Race {
     pub output: String,
 }
 
-/// Run `case` on both drivers: one untimed warm-up each, then `rounds`
-/// timed requests each, alternating which goes first (ABBA order) so that a
-/// machine getting busier or quieter during the race weighs on both alike.
+/// Run `case` on both drivers: one untimed warm-up each, then, when
+/// `worth_timing(reference, student)` says the warm-up answers deserve it
+/// (a wrong answer fails whatever its speed), `rounds` timed requests each,
+/// alternating which goes first (ABBA order) so that a machine getting
+/// busier or quieter during the race weighs on both alike.
 /// Times are the grader's clock from request to reply; the student process
 /// never reports its own time.
 pub fn race(
@@ -149,6 +151,7 @@ pub fn race(
     limits: Limits,
     rounds: u32,
     slots: (Slot, Slot),
+    worth_timing: &dyn Fn(&CaseRun, &CaseRun) -> bool,
 ) -> Race {
     let budget = (limits.time * (rounds + 1)).min(Duration::from_secs(600));
     let start = |driver: Driver, slot: Slot| {
@@ -179,7 +182,10 @@ pub fn race(
     let request = case.request();
     race.reference = CaseRun::from_answer(reference_session.ask(&request, limits.time), limits);
     race.student = CaseRun::from_answer(student_session.ask(&request, limits.time), limits);
-    if race.reference.replied() && race.student.replied() {
+    if race.reference.replied()
+        && race.student.replied()
+        && worth_timing(&race.reference, &race.student)
+    {
         'rounds: for round in 0..rounds {
             let order = if round % 2 == 0 {
                 [true, false]
