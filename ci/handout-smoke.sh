@@ -9,6 +9,9 @@ cargo run -q --release -p grader -- handout --out "$out"
 # Reuse this checkout's compiled dependencies (not its grader cache): the
 # handout is another workspace, so only its own crates are rebuilt.
 export CARGO_TARGET_DIR="$PWD/target"
+# The course's dependency cache too: the handout pins the same crates, so
+# cargo finds candle and tokenizers built instead of building them again.
+export GRADER_CACHE_DIR="${GRADER_CACHE_DIR:-$PWD/target/grader-cache}"
 cd "$out"
 set +e
 ci/setup.sh >/dev/null && cargo run -q --release -p grader -- check --format json --output report.json
