@@ -8,7 +8,7 @@ use crate::check::{expected_from_reference, public_case_inputs};
 use crate::course::{Course, LabManifest, Visibility};
 use crate::labs::{self, PrepareContext};
 use crate::sandbox::{Isolation, Slot};
-use crate::session::{Driver, DriverSetup};
+use crate::session::Driver;
 use crate::toolchain::Toolchain;
 
 /// What bless found for one lab.
@@ -45,11 +45,7 @@ pub fn bless_lab(
             "the public group `{group}` cannot run here, so its cases cannot be blessed: {why}"
         ));
     }
-    let setup = DriverSetup {
-        read_only: prepared.read_only,
-        env: prepared.env,
-        devices: Vec::new(),
-    };
+    let setup = prepared.driver_setup(Vec::new());
     let deps = build_cache::ensure(course, lab, toolchain, progress).map_err(|e| e.to_string())?;
     let reference = reference_driver(course, lab, toolchain, &deps, isolation)?;
     let inputs = public_case_inputs(lab, module)?;

@@ -18,7 +18,7 @@ use crate::outcome::Outcome;
 use crate::report::{round_score, CaseReport, LabReport, LabStatus, Report, REPORT_VERSION};
 use crate::runner::{self, CaseRun};
 use crate::sandbox::{Isolation, Slot};
-use crate::session::{Driver, DriverSetup};
+use crate::session::Driver;
 use crate::submission;
 use crate::timing;
 use crate::toolchain::Toolchain;
@@ -144,11 +144,7 @@ impl Grader<'_> {
             progress: self.progress,
         });
         let skipped = skipped_groups(lab, &prepared, options.device);
-        let setup = DriverSetup {
-            read_only: prepared.read_only,
-            env: prepared.env,
-            devices: options.device.nodes(),
-        };
+        let setup = prepared.driver_setup(options.device.nodes());
         let deps = match build_cache::ensure_for(
             self.course,
             lab,
@@ -310,13 +306,6 @@ impl Grader<'_> {
                 return grading::judge(module, lab, case, &Err(why.clone()), &run, points);
             }
         };
-        let expected_of = |run: &CaseRun| match run {
-            CaseRun::Replied {
-                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
-                ..
-            } => Ok(reply.clone()),
-            other => Err(format!("the reference failed: {other:?}")),
-        };
         // Only a right answer is worth timing: a wrong one fails anyway.
         let worth_timing = |reference: &CaseRun, student: &CaseRun| {
             grading::judge(module, lab, case, &expected_of(reference), student, points)
@@ -473,17 +462,19 @@ pub fn expected_from_reference(
     slot: Slot,
 ) -> Vec<Expected> {
     let log = runner::run_cases(reference, cases, limits_of, slot);
-    log.runs
-        .into_iter()
-        .map(|run| match run {
-            CaseRun::Replied {
-                reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
-                ..
-            } => Ok(reply),
-            CaseRun::Replied { reply, .. } => Err(format!("the reference replied {reply:?}")),
-            other => Err(format!("the reference failed: {other:?}")),
-        })
-        .collect()
+    log.runs.iter().map(expected_of).collect()
+}
+
+/// The expected value a reference run gives: its answer, or why there is none.
+fn expected_of(run: &CaseRun) -> Expected {
+    match run {
+        CaseRun::Replied {
+            reply: reply @ (Reply::Ok(_) | Reply::Err(_)),
+            ..
+        } => Ok(reply.clone()),
+        CaseRun::Replied { reply, .. } => Err(format!("the reference replied {reply:?}")),
+        other => Err(format!("the reference failed: {other:?}")),
+    }
 }
 
 fn compile_failed(

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::cases::{Case, CaseRng};
 use crate::compare::{compare_replies, Verdict};
 use crate::course::Tolerance;
+use crate::session::DriverSetup;
 use lab_protocol::Reply;
 
 /// What a lab's [`LabModule::prepare`] may look at.
@@ -38,6 +39,18 @@ pub struct Prepared {
     /// Groups that cannot run here, with the reason shown in the report;
     /// they are not run and not counted.
     pub skipped: Vec<(String, String)>,
+}
+
+impl Prepared {
+    /// How the drivers start: this set-up's paths and environment, plus the
+    /// device nodes of the run's device.
+    pub fn driver_setup(&self, devices: Vec<PathBuf>) -> DriverSetup {
+        DriverSetup {
+            read_only: self.read_only.clone(),
+            env: self.env.clone(),
+            devices,
+        }
+    }
 }
 
 /// What the grader knows about one lab beyond its manifest: case makers and

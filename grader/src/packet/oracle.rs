@@ -99,11 +99,7 @@ impl<'a> ReferenceDriver<'a> {
             if let Some((_, why)) = prepared.skipped.first() {
                 return Err(format!("lab {} cannot run here: {why}", self.lab));
             }
-            self.setup = DriverSetup {
-                read_only: prepared.read_only,
-                env: prepared.env,
-                devices: Vec::new(),
-            };
+            self.setup = prepared.driver_setup(Vec::new());
         }
         let deps = build_cache::ensure(self.course, lab, self.toolchain, self.progress)
             .map_err(|e| format!("lab {}'s dependencies did not build: {e}", self.lab))?;
